@@ -1,1 +1,68 @@
+//! Baken's web layer: the router, the pages, `/api/v1`, sessions and CSRF on the wire,
+//! messages in Dutch and English, and the static assets.
+//!
+//! Every route is declared once in [`routes`], with the access it needs; the router is built
+//! from that registry, so the access guard cannot be forgotten and the permission-matrix test
+//! sees every route. Read in this order: [`routes`], `context` (who is asking, in which
+//! language), `security` (headers, CSRF), `error` (one error type, rendered per surface),
+//! then `pages` and `api`.
 
+pub mod api;
+mod assets;
+mod config;
+mod context;
+mod error;
+pub mod i18n;
+mod metrics;
+mod pages;
+pub mod routes;
+mod security;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use baken_store::Store;
+
+pub use config::WebConfig;
+pub use error::AppError;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> Self {
+        Self {
+            store,
+            config: Arc::new(config),
+            metrics: Arc::new(metrics::Metrics::default()),
+        }
+    }
+}
+
+/// The whole application as one router.
+pub fn app(state: AppState) -> Router {
+    let max_body = state.config.max_body_bytes;
+    let mut router = Router::new();
+    for route in routes::registry() {
+        router = router.route(route.spec.path, routes::guarded(route, &state));
+    }
+    router
+        .fallback(error::fallback)
+        .layer(middleware::from_fn_with_state(state.clone(), security::csrf))
+        .layer(middleware::from_fn_with_state(state.clone(), error::render_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), context::load))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(middleware::from_fn_with_state(state.clone(), security::limit_body))
+        .layer(middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::count))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panic_response))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,42 @@
+//! The OpenAPI 3 document, generated from the handlers' `#[utoipa::path]` annotations.
+
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::api::{audit, org};
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Baken API", description = "De API van Baken: informatiepositie ondermijning. Fouten als application/problem+json."),
+    paths(org::me, org::organisations, org::organisation, org::users, org::user, org::create_user, audit::entries),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "organisaties", description = "Organisaties en de aanroeper zelf"),
+        (name = "gebruikers", description = "Gebruikers van de eigen organisatie"),
+        (name = "audit", description = "De auditketen van de eigen organisatie"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document as JSON.
+pub fn json() -> String {
+    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+}
+
+pub(crate) async fn document() -> impl IntoResponse {
+    ([(CONTENT_TYPE, "application/json")], json())
+}

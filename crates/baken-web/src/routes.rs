@@ -1,0 +1,196 @@
+//! The route registry: every route of Baken, with the access it needs, in one list.
+//!
+//! The router is built from this list and each route's guard is derived from its
+//! [`RouteSpec`], so a route cannot exist without a declared access rule. The permission-matrix
+//! test walks the same list: a new route joins the matrix by being added here.
+
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{MethodRouter, get, post};
+use axum::Extension;
+use baken_domain::auth::Permission;
+use serde_json::json;
+
+use crate::context::RequestContext;
+use crate::error::{AppError, Surface};
+use crate::{AppState, api, assets, pages};
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (login page, health, static files, the OpenAPI document).
+    Public,
+    /// Any signed-in user.
+    SignedIn,
+    /// A signed-in user whose roles grant this business permission.
+    Permission(Permission),
+}
+
+/// A path parameter that names an object owned by an organisation; the matrix test calls
+/// such routes with an object of the caller's own organisation and with one of another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TenantParam {
+    /// `{id}` is a user id.
+    User,
+}
+
+/// What the registry says about a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+    pub tenant: Option<TenantParam>,
+}
+
+impl RouteSpec {
+    pub fn surface(&self) -> Surface {
+        Surface::of_path(self.path)
+    }
+}
+
+pub(crate) struct Route {
+    pub spec: RouteSpec,
+    pub handler: MethodRouter<AppState>,
+}
+
+fn route(
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    handler: MethodRouter<AppState>,
+) -> Route {
+    Route {
+        spec: RouteSpec {
+            method,
+            path,
+            access,
+            tenant: None,
+        },
+        handler,
+    }
+}
+
+fn tenant(mut r: Route, param: TenantParam) -> Route {
+    r.spec.tenant = Some(param);
+    r
+}
+
+use Access::{Permission as P, Public, SignedIn};
+
+/// Every route of Baken.
+pub(crate) fn registry() -> Vec<Route> {
+    vec![
+        // Platform
+        route("GET", "/healthz", Public, get(api::health::healthz)),
+        route("GET", "/readyz", Public, get(api::health::readyz)),
+        route("GET", "/metrics", Public, get(api::health::metrics)),
+        route("GET", "/static/baken.css", Public, get(assets::stylesheet)),
+        route("GET", "/static/tokens.css", Public, get(assets::tokens)),
+        route("GET", "/static/baken.js", Public, get(assets::script)),
+        route("GET", "/thema.css", SignedIn, get(pages::admin::theme_css)),
+        route("GET", "/taal", Public, get(pages::shell::switch_language)),
+        // Signing in and out
+        route("GET", "/inloggen", Public, get(pages::auth::login_form)),
+        route("POST", "/inloggen", Public, post(pages::auth::login)),
+        route("GET", "/inloggen/tweede-factor", Public, get(pages::auth::second_factor_form)),
+        route("POST", "/inloggen/tweede-factor", Public, post(pages::auth::second_factor)),
+        route("POST", "/uitloggen", SignedIn, post(pages::auth::logout)),
+        // Home and the six capabilities
+        route("GET", "/", SignedIn, get(pages::shell::home)),
+        route("GET", "/zicht", P(Permission::ViewDashboards), get(pages::shell::capability)),
+        route("GET", "/matrices", P(Permission::ViewMatrices), get(pages::shell::capability)),
+        route("GET", "/signalen", P(Permission::ViewSignals), get(pages::shell::capability)),
+        route("GET", "/delen", P(Permission::ViewSharing), get(pages::shell::capability)),
+        route("GET", "/grens", P(Permission::UseCrossBorder), get(pages::shell::capability)),
+        route("GET", "/gereedheid", P(Permission::TakeReadiness), get(pages::shell::capability)),
+        // Audit and administration
+        route("GET", "/audit", P(Permission::ViewAudit), get(pages::audit::audit_page)),
+        route("GET", "/beheer", P(Permission::ManageUsers), get(pages::admin::overview)),
+        route("POST", "/beheer/gebruikers", P(Permission::ManageUsers), post(pages::admin::create_user)),
+        tenant(
+            route("GET", "/beheer/gebruikers/{id}", P(Permission::ManageUsers), get(pages::admin::user_form)),
+            TenantParam::User,
+        ),
+        tenant(
+            route("POST", "/beheer/gebruikers/{id}", P(Permission::ManageUsers), post(pages::admin::update_user)),
+            TenantParam::User,
+        ),
+        route("POST", "/beheer/thema", P(Permission::ManageOrganisation), post(pages::admin::update_theme)),
+        // One's own account
+        route("GET", "/profiel", SignedIn, get(pages::profile::profile)),
+        route("POST", "/profiel/wachtwoord", SignedIn, post(pages::profile::change_password)),
+        route("POST", "/profiel/tweede-factor", SignedIn, post(pages::profile::begin_second_factor)),
+        route("POST", "/profiel/tweede-factor/bevestigen", SignedIn, post(pages::profile::confirm_second_factor)),
+        route("POST", "/profiel/tweede-factor/uitzetten", SignedIn, post(pages::profile::disable_second_factor)),
+        route("POST", "/profiel/tokens", SignedIn, post(pages::profile::create_token)),
+        route("POST", "/profiel/tokens/{id}/intrekken", SignedIn, post(pages::profile::revoke_token)),
+        // API
+        route("GET", "/api/v1/openapi.json", Public, get(api::openapi::document)),
+        route("GET", "/api/v1/mij", SignedIn, get(api::org::me)),
+        route("GET", "/api/v1/organisaties", SignedIn, get(api::org::organisations)),
+        route("GET", "/api/v1/organisaties/{code}", SignedIn, get(api::org::organisation)),
+        route("GET", "/api/v1/gebruikers", P(Permission::ManageUsers), get(api::org::users)),
+        route("POST", "/api/v1/gebruikers", P(Permission::ManageUsers), post(api::org::create_user)),
+        tenant(
+            route("GET", "/api/v1/gebruikers/{id}", P(Permission::ManageUsers), get(api::org::user)),
+            TenantParam::User,
+        ),
+        route("GET", "/api/v1/auditregels", P(Permission::ViewAudit), get(api::audit::entries)),
+    ]
+}
+
+/// The registry without handlers, for tests and documentation.
+pub fn specs() -> Vec<RouteSpec> {
+    registry().into_iter().map(|r| r.spec).collect()
+}
+
+/// The route's handler behind the guard its spec demands.
+pub(crate) fn guarded(route: Route, state: &AppState) -> MethodRouter<AppState> {
+    route
+        .handler
+        .route_layer(middleware::from_fn_with_state(state.clone(), guard))
+        .route_layer(Extension(route.spec))
+}
+
+async fn guard(
+    State(state): State<AppState>,
+    Extension(spec): Extension<RouteSpec>,
+    req: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    let Some(ctx) = req.extensions().get::<RequestContext>() else {
+        return Err(AppError::Internal("request context missing".into()));
+    };
+    match spec.access {
+        Access::Public => {}
+        Access::SignedIn => {
+            if ctx.actor.is_none() {
+                return Err(AppError::Unauthorized);
+            }
+        }
+        Access::Permission(permission) => {
+            let Some(actor) = &ctx.actor else {
+                return Err(AppError::Unauthorized);
+            };
+            if !actor.can(permission) {
+                state
+                    .store
+                    .record_denial(
+                        Some(actor),
+                        actor.email(),
+                        "access.denied",
+                        json!({
+                            "permission": permission.code(),
+                            "route": format!("{} {}", spec.method, spec.path),
+                            "path": ctx.path,
+                        }),
+                    )
+                    .await?;
+                return Err(AppError::Forbidden);
+            }
+        }
+    }
+    Ok(next.run(req).await)
+}
