@@ -168,7 +168,10 @@ fn problem_response(err: &AppError, lang: Lang, instance: &str) -> Response {
     let mut detail = lang.t(&format!("{key}-text"));
     let mut params = Vec::new();
     match err {
-        AppError::BadRequest { detail: d, params: p } => {
+        AppError::BadRequest {
+            detail: d,
+            params: p,
+        } => {
             detail = d.clone();
             params.clone_from(p);
         }
@@ -219,9 +222,10 @@ async fn page_response(state: &AppState, err: &AppError, ctx: &RequestContext) -
     let key = err.key();
     let shell = Shell::build(state, ctx, &format!("{key}-title")).await;
     let mut reasons: Vec<String> = match err {
-        AppError::BadRequest { params, .. } | AppError::Unprocessable { params } => {
-            params.iter().map(|p| format!("{}: {}", p.name, p.reason)).collect()
-        }
+        AppError::BadRequest { params, .. } | AppError::Unprocessable { params } => params
+            .iter()
+            .map(|p| format!("{}: {}", p.name, p.reason))
+            .collect(),
         _ => Vec::new(),
     };
     if let AppError::BadRequest { detail, .. } = err {

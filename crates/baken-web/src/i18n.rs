@@ -87,6 +87,11 @@ impl Lang {
         LOCALES.lookup_with_args(self.id(), key, &map)
     }
 
+    /// What is wrong with a password, in words of this language.
+    pub fn password_problem(self, problem: baken_domain::auth::PasswordProblem) -> String {
+        crate::pages::password_problem(self, problem)
+    }
+
     /// True when the catalogue of this language has `key` itself (not by fallback).
     pub fn has(self, key: &str) -> bool {
         LOCALES
@@ -101,8 +106,14 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_best_supported_language() {
-        assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9,nl;q=0.8"), Some(Lang::En));
-        assert_eq!(Lang::from_accept_language("de-DE,nl;q=0.5,en;q=0.4"), Some(Lang::Nl));
+        assert_eq!(
+            Lang::from_accept_language("en-GB,en;q=0.9,nl;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("de-DE,nl;q=0.5,en;q=0.4"),
+            Some(Lang::Nl)
+        );
         assert_eq!(Lang::from_accept_language("de-DE"), None);
     }
 
@@ -112,8 +123,7 @@ mod tests {
             let mut keys: Vec<String> = text
                 .lines()
                 .filter(|l| {
-                    l.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-                        && l.contains(" =")
+                    l.chars().next().is_some_and(|c| c.is_ascii_lowercase()) && l.contains(" =")
                 })
                 .filter_map(|l| l.split(" =").next().map(|k| k.trim().to_owned()))
                 .collect();
@@ -146,8 +156,11 @@ mod tests {
         for text in &sources {
             for marker in ["t(\"", "t_args(\""] {
                 for piece in text.split(marker).skip(1) {
-                    let Some(key) = piece.split('"').next() else { continue };
-                    if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                    let Some(key) = piece.split('"').next() else {
+                        continue;
+                    };
+                    if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    {
                         continue;
                     }
                     seen += 1;

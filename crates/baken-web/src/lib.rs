@@ -55,14 +55,31 @@ pub fn app(state: AppState) -> Router {
     }
     router
         .fallback(error::fallback)
-        .layer(middleware::from_fn_with_state(state.clone(), security::csrf))
-        .layer(middleware::from_fn_with_state(state.clone(), error::render_errors))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::csrf,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            error::render_errors,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), context::load))
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(middleware::from_fn_with_state(state.clone(), security::limit_body))
-        .layer(middleware::from_fn_with_state(state.clone(), security::headers))
-        .layer(middleware::from_fn_with_state(state.clone(), metrics::count))
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panic_response))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::limit_body,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::count,
+        ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            error::panic_response,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -57,8 +57,13 @@ impl Metrics {
         }
         out.push_str("# HELP baken_http_requests_in_flight Requests being handled now.\n");
         out.push_str("# TYPE baken_http_requests_in_flight gauge\n");
-        out.push_str(&format!("baken_http_requests_in_flight {}\n", get(&self.in_flight)));
-        out.push_str("# HELP baken_http_request_duration_seconds_sum Time spent answering requests.\n");
+        out.push_str(&format!(
+            "baken_http_requests_in_flight {}\n",
+            get(&self.in_flight)
+        ));
+        out.push_str(
+            "# HELP baken_http_request_duration_seconds_sum Time spent answering requests.\n",
+        );
         out.push_str("# TYPE baken_http_request_duration_seconds_sum counter\n");
         out.push_str(&format!(
             "baken_http_request_duration_seconds_sum {:.6}\n",

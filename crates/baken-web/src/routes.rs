@@ -4,11 +4,11 @@
 //! [`RouteSpec`], so a route cannot exist without a declared access rule. The permission-matrix
 //! test walks the same list: a new route joins the matrix by being added here.
 
+use axum::Extension;
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{MethodRouter, get, post};
-use axum::Extension;
 use baken_domain::auth::Permission;
 use serde_json::json;
 
@@ -94,50 +94,185 @@ pub(crate) fn registry() -> Vec<Route> {
         // Signing in and out
         route("GET", "/inloggen", Public, get(pages::auth::login_form)),
         route("POST", "/inloggen", Public, post(pages::auth::login)),
-        route("GET", "/inloggen/tweede-factor", Public, get(pages::auth::second_factor_form)),
-        route("POST", "/inloggen/tweede-factor", Public, post(pages::auth::second_factor)),
+        route(
+            "GET",
+            "/inloggen/tweede-factor",
+            Public,
+            get(pages::auth::second_factor_form),
+        ),
+        route(
+            "POST",
+            "/inloggen/tweede-factor",
+            Public,
+            post(pages::auth::second_factor),
+        ),
         route("POST", "/uitloggen", SignedIn, post(pages::auth::logout)),
         // Home and the six capabilities
         route("GET", "/", SignedIn, get(pages::shell::home)),
-        route("GET", "/zicht", P(Permission::ViewDashboards), get(pages::shell::capability)),
-        route("GET", "/matrices", P(Permission::ViewMatrices), get(pages::shell::capability)),
-        route("GET", "/signalen", P(Permission::ViewSignals), get(pages::shell::capability)),
-        route("GET", "/delen", P(Permission::ViewSharing), get(pages::shell::capability)),
-        route("GET", "/grens", P(Permission::UseCrossBorder), get(pages::shell::capability)),
-        route("GET", "/gereedheid", P(Permission::TakeReadiness), get(pages::shell::capability)),
+        route(
+            "GET",
+            "/zicht",
+            P(Permission::ViewDashboards),
+            get(pages::shell::capability),
+        ),
+        route(
+            "GET",
+            "/matrices",
+            P(Permission::ViewMatrices),
+            get(pages::shell::capability),
+        ),
+        route(
+            "GET",
+            "/signalen",
+            P(Permission::ViewSignals),
+            get(pages::shell::capability),
+        ),
+        route(
+            "GET",
+            "/delen",
+            P(Permission::ViewSharing),
+            get(pages::shell::capability),
+        ),
+        route(
+            "GET",
+            "/grens",
+            P(Permission::UseCrossBorder),
+            get(pages::shell::capability),
+        ),
+        route(
+            "GET",
+            "/gereedheid",
+            P(Permission::TakeReadiness),
+            get(pages::shell::capability),
+        ),
         // Audit and administration
-        route("GET", "/audit", P(Permission::ViewAudit), get(pages::audit::audit_page)),
-        route("GET", "/beheer", P(Permission::ManageUsers), get(pages::admin::overview)),
-        route("POST", "/beheer/gebruikers", P(Permission::ManageUsers), post(pages::admin::create_user)),
+        route(
+            "GET",
+            "/audit",
+            P(Permission::ViewAudit),
+            get(pages::audit::audit_page),
+        ),
+        route(
+            "GET",
+            "/beheer",
+            P(Permission::ManageUsers),
+            get(pages::admin::overview),
+        ),
+        route(
+            "POST",
+            "/beheer/gebruikers",
+            P(Permission::ManageUsers),
+            post(pages::admin::create_user),
+        ),
         tenant(
-            route("GET", "/beheer/gebruikers/{id}", P(Permission::ManageUsers), get(pages::admin::user_form)),
+            route(
+                "GET",
+                "/beheer/gebruikers/{id}",
+                P(Permission::ManageUsers),
+                get(pages::admin::user_form),
+            ),
             TenantParam::User,
         ),
         tenant(
-            route("POST", "/beheer/gebruikers/{id}", P(Permission::ManageUsers), post(pages::admin::update_user)),
+            route(
+                "POST",
+                "/beheer/gebruikers/{id}",
+                P(Permission::ManageUsers),
+                post(pages::admin::update_user),
+            ),
             TenantParam::User,
         ),
-        route("POST", "/beheer/thema", P(Permission::ManageOrganisation), post(pages::admin::update_theme)),
+        route(
+            "POST",
+            "/beheer/thema",
+            P(Permission::ManageOrganisation),
+            post(pages::admin::update_theme),
+        ),
         // One's own account
         route("GET", "/profiel", SignedIn, get(pages::profile::profile)),
-        route("POST", "/profiel/wachtwoord", SignedIn, post(pages::profile::change_password)),
-        route("POST", "/profiel/tweede-factor", SignedIn, post(pages::profile::begin_second_factor)),
-        route("POST", "/profiel/tweede-factor/bevestigen", SignedIn, post(pages::profile::confirm_second_factor)),
-        route("POST", "/profiel/tweede-factor/uitzetten", SignedIn, post(pages::profile::disable_second_factor)),
-        route("POST", "/profiel/tokens", SignedIn, post(pages::profile::create_token)),
-        route("POST", "/profiel/tokens/{id}/intrekken", SignedIn, post(pages::profile::revoke_token)),
+        route(
+            "POST",
+            "/profiel/wachtwoord",
+            SignedIn,
+            post(pages::profile::change_password),
+        ),
+        route(
+            "POST",
+            "/profiel/tweede-factor",
+            SignedIn,
+            post(pages::profile::begin_second_factor),
+        ),
+        route(
+            "POST",
+            "/profiel/tweede-factor/bevestigen",
+            SignedIn,
+            post(pages::profile::confirm_second_factor),
+        ),
+        route(
+            "POST",
+            "/profiel/tweede-factor/uitzetten",
+            SignedIn,
+            post(pages::profile::disable_second_factor),
+        ),
+        route(
+            "POST",
+            "/profiel/tokens",
+            SignedIn,
+            post(pages::profile::create_token),
+        ),
+        route(
+            "POST",
+            "/profiel/tokens/{id}/intrekken",
+            SignedIn,
+            post(pages::profile::revoke_token),
+        ),
         // API
-        route("GET", "/api/v1/openapi.json", Public, get(api::openapi::document)),
+        route(
+            "GET",
+            "/api/v1/openapi.json",
+            Public,
+            get(api::openapi::document),
+        ),
         route("GET", "/api/v1/mij", SignedIn, get(api::org::me)),
-        route("GET", "/api/v1/organisaties", SignedIn, get(api::org::organisations)),
-        route("GET", "/api/v1/organisaties/{code}", SignedIn, get(api::org::organisation)),
-        route("GET", "/api/v1/gebruikers", P(Permission::ManageUsers), get(api::org::users)),
-        route("POST", "/api/v1/gebruikers", P(Permission::ManageUsers), post(api::org::create_user)),
+        route(
+            "GET",
+            "/api/v1/organisaties",
+            SignedIn,
+            get(api::org::organisations),
+        ),
+        route(
+            "GET",
+            "/api/v1/organisaties/{code}",
+            SignedIn,
+            get(api::org::organisation),
+        ),
+        route(
+            "GET",
+            "/api/v1/gebruikers",
+            P(Permission::ManageUsers),
+            get(api::org::users),
+        ),
+        route(
+            "POST",
+            "/api/v1/gebruikers",
+            P(Permission::ManageUsers),
+            post(api::org::create_user),
+        ),
         tenant(
-            route("GET", "/api/v1/gebruikers/{id}", P(Permission::ManageUsers), get(api::org::user)),
+            route(
+                "GET",
+                "/api/v1/gebruikers/{id}",
+                P(Permission::ManageUsers),
+                get(api::org::user),
+            ),
             TenantParam::User,
         ),
-        route("GET", "/api/v1/auditregels", P(Permission::ViewAudit), get(api::audit::entries)),
+        route(
+            "GET",
+            "/api/v1/auditregels",
+            P(Permission::ViewAudit),
+            get(api::audit::entries),
+        ),
     ]
 }
 

@@ -34,12 +34,20 @@ pub(crate) async fn headers(State(state): State<AppState>, req: Request, next: N
     set(h, "x-frame-options", "DENY");
     set(h, "referrer-policy", "same-origin");
     set(h, "cross-origin-opener-policy", "same-origin");
-    set(h, "permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()");
+    set(
+        h,
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(), payment=()",
+    );
     if !h.contains_key("cache-control") {
         set(h, "cache-control", "no-store");
     }
     if state.config.secure_cookies() {
-        set(h, "strict-transport-security", "max-age=31536000; includeSubDomains");
+        set(
+            h,
+            "strict-transport-security",
+            "max-age=31536000; includeSubDomains",
+        );
     }
     res
 }

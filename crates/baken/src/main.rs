@@ -1,1 +1,380 @@
-fn main() {}
+//! The `baken` command line: serve the web application, migrate, manage users and tokens,
+//! verify the audit chain.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use baken_domain::audit::AuditKey;
+use baken_domain::auth::Role;
+use baken_domain::codes::Email;
+use baken_store::demo::{DEFAULT_DEMO_PASSWORD, demo_users};
+use baken_store::org::NewUser;
+use baken_store::{Operator, Store, StoreError};
+use baken_web::{AppState, WebConfig};
+use clap::{Args, Parser, Subcommand};
+
+const DEFAULT_DATABASE: &str = "sqlite://baken-data/baken.db";
+
+/// Baken: informatiepositie ondermijning voor gemeenten en hun partners.
+#[derive(Parser)]
+#[command(name = "baken", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// The database: sqlite://PATH (embedded, the default) or postgres://USER@HOST/DB.
+    #[arg(long = "database", env = "BAKEN_DATABASE_URL", default_value = DEFAULT_DATABASE)]
+    url: String,
+    /// The file with the audit chain's secret key (created when missing). Keep it outside the
+    /// database and its backups. BAKEN_AUDIT_KEY (hex) takes precedence.
+    #[arg(
+        long,
+        env = "BAKEN_AUDIT_KEY_FILE",
+        default_value = "baken-data/audit.key"
+    )]
+    audit_key_file: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web application (pages and /api/v1).
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Address to listen on.
+        #[arg(long, env = "BAKEN_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Create the demo organisations and users (password from BAKEN_DEMO_PASSWORD).
+        #[arg(long)]
+        demo: bool,
+        /// The address users reach Baken at; https:// marks cookies Secure and sends HSTS.
+        #[arg(long, env = "BAKEN_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Trust X-Forwarded-For from a reverse proxy (for login throttling per client).
+        #[arg(long, env = "BAKEN_TRUST_PROXY")]
+        trust_proxy: bool,
+    },
+    /// Apply the database migrations.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Check the audit chain.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from standard input.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Organisation code, e.g. tilburg.
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        /// Role: beheerder, regisseur, analist, team, privacy, bronhouder, partner or lezer.
+        /// Repeat for several roles.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Display name (defaults to the e-mail address).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a user and print it on one line.
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+        /// A name that says what the token is for.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify the whole chain; exit 0 when intact, 1 with the first broken record otherwise.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+fn load_audit_key(path: &Path) -> Result<AuditKey> {
+    if let Ok(hex_key) = std::env::var("BAKEN_AUDIT_KEY") {
+        let bytes = hex::decode(hex_key.trim()).context("BAKEN_AUDIT_KEY must be hex")?;
+        return AuditKey::new(bytes).context("BAKEN_AUDIT_KEY");
+    }
+    if path.exists() {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the audit key {}", path.display()))?;
+        let bytes = hex::decode(text.trim())
+            .with_context(|| format!("the audit key {} must be hex", path.display()))?;
+        return AuditKey::new(bytes).with_context(|| format!("audit key {}", path.display()));
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    write_secret(path, &hex::encode(bytes))?;
+    eprintln!(
+        "Created a new audit key at {}. Keep it safe and outside database backups.",
+        path.display()
+    );
+    AuditKey::new(bytes.to_vec()).context("audit key")
+}
+
+#[cfg(unix)]
+fn write_secret(path: &Path, contents: &str) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(contents.as_bytes())?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn write_secret(path: &Path, contents: &str) -> Result<()> {
+    std::fs::write(path, contents).with_context(|| format!("creating {}", path.display()))
+}
+
+async fn open(db: &DbArgs) -> Result<Store> {
+    let key = load_audit_key(&db.audit_key_file)?;
+    let store = Store::connect(&db.url, key).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+fn explain(err: StoreError) -> anyhow::Error {
+    match err {
+        StoreError::WeakPassword(problems) => {
+            let lines: Vec<String> = problems
+                .into_iter()
+                .map(|p| format!("  - {}", baken_web::i18n::Lang::En.password_problem(p)))
+                .collect();
+            anyhow::anyhow!("the password is not accepted:\n{}", lines.join("\n"))
+        }
+        StoreError::Conflict { field } => anyhow::anyhow!("that {field} is already taken"),
+        StoreError::UnknownOrganisation(code) => {
+            anyhow::anyhow!(
+                "unknown organisation {code:?} (see the organisation codes in /api/v1/organisaties)"
+            )
+        }
+        other => other.into(),
+    }
+}
+
+fn read_password() -> Result<String> {
+    if std::io::stdin().is_terminal() {
+        eprint!("Password (input is shown; pipe it in to hide it): ");
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        bail!("no password on standard input");
+    }
+    Ok(password)
+}
+
+async fn serve(
+    db: DbArgs,
+    addr: SocketAddr,
+    demo: bool,
+    public_url: Option<String>,
+    trust_proxy: bool,
+) -> Result<()> {
+    let store = open(&db).await?;
+    let demo_password =
+        std::env::var("BAKEN_DEMO_PASSWORD").unwrap_or_else(|_| DEFAULT_DEMO_PASSWORD.to_owned());
+    if demo {
+        let seed = store
+            .seed_demo(&Operator::command_line("serve-demo"), &demo_password)
+            .await
+            .map_err(explain)?;
+        tracing::info!(?seed, "demo data ready");
+    }
+    let config = WebConfig {
+        public_url,
+        trust_proxy,
+        ..WebConfig::default()
+    };
+    let state = AppState::new(store.clone(), config);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let bound = listener.local_addr()?;
+    println!(
+        "Baken listens on http://{bound} ({})",
+        store.backend().name()
+    );
+    if demo {
+        println!("Demo users (password: {demo_password}):");
+        for (email, _, role) in demo_users() {
+            println!("  {email:<28} {}", role.code());
+        }
+    }
+    let purge = store.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            every.tick().await;
+            if let Err(e) = purge.purge_expired().await {
+                tracing::warn!(error = %e, "purging expired sessions failed");
+            }
+        }
+    });
+    axum::serve(
+        listener,
+        baken_web::app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Serve {
+            db,
+            addr,
+            demo,
+            public_url,
+            trust_proxy,
+        } => {
+            serve(db, addr, demo, public_url, trust_proxy).await?;
+        }
+        Command::Migrate { db } => {
+            let store = open(&db).await?;
+            println!("Database migrated ({}).", store.backend().name());
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    db,
+                    org,
+                    email,
+                    roles,
+                    name,
+                },
+        } => {
+            let email = Email::parse(&email)?;
+            let roles = roles
+                .iter()
+                .map(|r| {
+                    Role::from_code(r).with_context(|| {
+                        format!(
+                            "unknown role {r:?}: use {}",
+                            Role::ALL.map(Role::code).join(", ")
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let password = read_password()?;
+            let store = open(&db).await?;
+            let id = store
+                .add_user(
+                    &Operator::command_line("user-add"),
+                    &org,
+                    NewUser {
+                        display_name: name.unwrap_or_else(|| email.to_string()),
+                        email: email.clone(),
+                        roles,
+                        password,
+                    },
+                )
+                .await
+                .map_err(explain)?;
+            println!("User {email} added (id {id}).");
+        }
+        Command::Token {
+            command: TokenCommand::Create { db, email, name },
+        } => {
+            let store = open(&db).await?;
+            let token = store
+                .create_api_token_for(&Operator::command_line("token-create"), &email, &name)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound => anyhow::anyhow!("no active user with e-mail {email}"),
+                    other => explain(other),
+                })?;
+            println!("{token}");
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => {
+            let store = open(&db).await?;
+            let report = store.verify_audit_chain().await?;
+            match report.first_break {
+                None => println!("Audit chain intact: {} records verified.", report.checked),
+                Some(broken) => {
+                    println!("Audit chain BROKEN at record {}: {broken}", broken.seq());
+                    println!("{} records before it verified.", report.checked);
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("BAKEN_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -71,14 +71,16 @@ pub(crate) async fn entries(
     })?;
     let page = baken_store::Page::new(q.pagina.unwrap_or(1), q.paginagrootte.unwrap_or(25));
     let paged = state.store.audit_entries(&actor, &filter, page).await?;
-    Ok(Json(Paginated::new(paged, "/api/v1/auditregels", |e| AuditregelJson {
-        volgnummer: e.seq,
-        tijdstip: rfc3339(e.occurred_at),
-        wie: e.actor_label,
-        actie: e.action,
-        object_type: e.object_type,
-        object_id: e.object_id,
-        uitkomst: e.outcome.code().to_owned(),
-        details: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
+    Ok(Json(Paginated::new(paged, "/api/v1/auditregels", |e| {
+        AuditregelJson {
+            volgnummer: e.seq,
+            tijdstip: rfc3339(e.occurred_at),
+            wie: e.actor_label,
+            actie: e.action,
+            object_type: e.object_type,
+            object_id: e.object_id,
+            uitkomst: e.outcome.code().to_owned(),
+            details: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
+        }
     })))
 }

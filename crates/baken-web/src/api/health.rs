@@ -16,7 +16,11 @@ pub(crate) async fn healthz() -> impl IntoResponse {
 /// The process can serve: the database answers.
 pub(crate) async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     let db = state.store.ping().await;
-    let status = if db { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if db {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (
         status,
         axum::Json(json!({

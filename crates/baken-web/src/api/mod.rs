@@ -46,22 +46,27 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             }
         })?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(de).map(ApiJson).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let message = inner.to_string();
-            // "missing field `email`" names the field itself; otherwise the path does.
-            let name = message
-                .split('`')
-                .nth(1)
-                .filter(|_| message.starts_with("missing field"))
-                .map(str::to_owned)
-                .unwrap_or_else(|| if path == "." { String::new() } else { path });
-            AppError::BadRequest {
-                detail: format!("invalid JSON body: {message}"),
-                params: vec![InvalidParam { name, reason: message }],
-            }
-        })
+        serde_path_to_error::deserialize(de)
+            .map(ApiJson)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                let message = inner.to_string();
+                // "missing field `email`" names the field itself; otherwise the path does.
+                let name = message
+                    .split('`')
+                    .nth(1)
+                    .filter(|_| message.starts_with("missing field"))
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| if path == "." { String::new() } else { path });
+                AppError::BadRequest {
+                    detail: format!("invalid JSON body: {message}"),
+                    params: vec![InvalidParam {
+                        name,
+                        reason: message,
+                    }],
+                }
+            })
     }
 }
 
@@ -141,6 +146,9 @@ impl<T> Paginated<T> {
 pub(crate) fn rfc3339(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default()
 }

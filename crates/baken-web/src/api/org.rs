@@ -1,9 +1,9 @@
 //! Organisations, users and the caller itself.
 
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::Json;
 use baken_domain::auth::Role;
 use baken_domain::codes::Email;
 use baken_store::org::{NewUser, Organisation, UserSummary};
@@ -114,7 +114,11 @@ pub(crate) async fn organisations(
         .take(page.size as usize)
         .collect();
     let paged = baken_store::Paged { items, page, total };
-    Ok(Json(Paginated::new(paged, "/api/v1/organisaties", OrganisatieJson::from)))
+    Ok(Json(Paginated::new(
+        paged,
+        "/api/v1/organisaties",
+        OrganisatieJson::from,
+    )))
 }
 
 /// One organisation by its code.
@@ -146,7 +150,11 @@ pub(crate) async fn users(
     Query(q): Query<PageQuery>,
 ) -> Result<Json<Paginated<GebruikerJson>>, AppError> {
     let paged = state.store.users(&actor, q.page()).await?;
-    Ok(Json(Paginated::new(paged, "/api/v1/gebruikers", GebruikerJson::from)))
+    Ok(Json(Paginated::new(
+        paged,
+        "/api/v1/gebruikers",
+        GebruikerJson::from,
+    )))
 }
 
 /// One user of the caller's own organisation; another organisation's user is 404.

@@ -80,7 +80,10 @@ pub struct NewUserErrors {
 
 impl NewUserErrors {
     pub fn any(&self) -> bool {
-        self.email.is_some() || self.name.is_some() || self.roles.is_some() || !self.password.is_empty()
+        self.email.is_some()
+            || self.name.is_some()
+            || self.roles.is_some()
+            || !self.password.is_empty()
     }
 }
 
@@ -120,7 +123,9 @@ async fn render_overview(
         StatusCode::OK
     };
     let page = AdminPage {
-        shell: Shell::build(state, ctx, "admin-title").await.with_notice(notice),
+        shell: Shell::build(state, ctx, "admin-title")
+            .await
+            .with_notice(notice),
         users: users.items.iter().map(|u| user_row(ctx.lang, u)).collect(),
         total: users.total,
         can_theme: actor.can(baken_domain::auth::Permission::ManageOrganisation),
@@ -185,12 +190,23 @@ pub(crate) async fn create_user(
             Ok(_) => return Ok(see_other("/beheer?melding=user-created")),
             Err(StoreError::Conflict { .. }) => errors.email = Some(lang.t("user-email-taken")),
             Err(StoreError::WeakPassword(problems)) => {
-                errors.password = problems.into_iter().map(|p| password_problem(lang, p)).collect();
+                errors.password = problems
+                    .into_iter()
+                    .map(|p| password_problem(lang, p))
+                    .collect();
             }
             Err(other) => return Err(other.into()),
         }
     }
-    render_overview(&state, &actor, &ctx, None, (email_input, name, roles), errors).await
+    render_overview(
+        &state,
+        &actor,
+        &ctx,
+        None,
+        (email_input, name, roles),
+        errors,
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -232,7 +248,11 @@ pub(crate) async fn update_user(
     let id = parse_id(&id)?;
     let roles = parse_roles(&form.all("role"));
     let active = form.get("active") == "on";
-    match state.store.update_user(&actor, id, roles.clone(), active).await {
+    match state
+        .store
+        .update_user(&actor, id, roles.clone(), active)
+        .await
+    {
         Ok(_) => Ok(see_other("/beheer?melding=user-updated")),
         Err(StoreError::Invalid { field, .. }) => {
             let user = state.store.user(&actor, id).await?;
@@ -264,10 +284,14 @@ pub(crate) async fn update_theme(
     let mut css: Option<String> = None;
     let mut class: Option<String> = None;
     let mut remove = false;
-    while let Some(field) = multipart.next_field().await.map_err(|e| AppError::BadRequest {
-        detail: e.body_text(),
-        params: Vec::new(),
-    })? {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest {
+            detail: e.body_text(),
+            params: Vec::new(),
+        })?
+    {
         let name = field.name().unwrap_or_default().to_owned();
         let bytes = field.bytes().await.map_err(|e| AppError::BadRequest {
             detail: e.body_text(),
@@ -275,11 +299,13 @@ pub(crate) async fn update_theme(
         })?;
         match name.as_str() {
             "theme" if !bytes.is_empty() => {
-                css = Some(String::from_utf8(bytes.to_vec()).map_err(|_| AppError::Unprocessable {
-                    params: vec![crate::error::InvalidParam {
-                        name: "theme".into(),
-                        reason: "UTF-8".into(),
-                    }],
+                css = Some(String::from_utf8(bytes.to_vec()).map_err(|_| {
+                    AppError::Unprocessable {
+                        params: vec![crate::error::InvalidParam {
+                            name: "theme".into(),
+                            reason: "UTF-8".into(),
+                        }],
+                    }
                 })?);
             }
             "class" => class = Some(String::from_utf8_lossy(&bytes).into_owned()),
@@ -308,7 +334,10 @@ pub(crate) async fn theme_css(
     let theme = state.store.theme(&actor).await?;
     let css = theme.css.ok_or(AppError::NotFound)?;
     Ok((
-        [(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "private, max-age=300")],
+        [
+            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (CACHE_CONTROL, "private, max-age=300"),
+        ],
         css,
     )
         .into_response())

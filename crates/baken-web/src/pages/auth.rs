@@ -43,7 +43,11 @@ pub(crate) struct ReturnQuery {
 }
 
 fn session_cookie(state: &AppState, token: &SessionToken) -> Option<HeaderValue> {
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax{secure}",
         token.0
@@ -115,14 +119,18 @@ pub(crate) async fn login(
     let csrf = ctx.csrf_token().unwrap_or_default().to_owned();
     let lang = ctx.lang;
     if email.is_empty() || password.is_empty() {
-        return login_again(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, |shell| LoginPage {
-            shell,
-            csrf,
-            email: email.clone(),
-            return_to,
-            error: Some(lang.t("form-has-errors")),
-            email_error: email.is_empty().then(|| lang.t("login-email-required")),
-            password_error: password.is_empty().then(|| lang.t("login-password-required")),
+        return login_again(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, |shell| {
+            LoginPage {
+                shell,
+                csrf,
+                email: email.clone(),
+                return_to,
+                error: Some(lang.t("form-has-errors")),
+                email_error: email.is_empty().then(|| lang.t("login-email-required")),
+                password_error: password
+                    .is_empty()
+                    .then(|| lang.t("login-password-required")),
+            }
         })
         .await;
     }
@@ -132,14 +140,20 @@ pub(crate) async fn login(
         .await?;
     let (status, message) = match outcome {
         LoginOutcome::SignedIn { token, .. } => {
-            return Ok(with_cookie(see_other(&return_to), session_cookie(&state, &token)));
+            return Ok(with_cookie(
+                see_other(&return_to),
+                session_cookie(&state, &token),
+            ));
         }
         LoginOutcome::SecondFactorRequired { token } => {
             let target = format!(
                 "/inloggen/tweede-factor?terug={}",
                 url::form_urlencoded::byte_serialize(return_to.as_bytes()).collect::<String>()
             );
-            return Ok(with_cookie(see_other(&target), session_cookie(&state, &token)));
+            return Ok(with_cookie(
+                see_other(&target),
+                session_cookie(&state, &token),
+            ));
         }
         LoginOutcome::Invalid => (StatusCode::UNAUTHORIZED, lang.t("login-invalid")),
         LoginOutcome::LockedOut { until_ms } => (
@@ -161,7 +175,9 @@ pub(crate) async fn login(
 }
 
 fn pending_second_factor(ctx: &RequestContext) -> bool {
-    ctx.session.as_ref().is_some_and(|s| s.second_factor_pending)
+    ctx.session
+        .as_ref()
+        .is_some_and(|s| s.second_factor_pending)
 }
 
 pub(crate) async fn second_factor_form(
@@ -197,13 +213,21 @@ pub(crate) async fn second_factor(
         .await?;
     let (status, message) = match outcome {
         LoginOutcome::SignedIn { token, .. } => {
-            return Ok(with_cookie(see_other(&return_to), session_cookie(&state, &token)));
+            return Ok(with_cookie(
+                see_other(&return_to),
+                session_cookie(&state, &token),
+            ));
         }
         LoginOutcome::LockedOut { until_ms } => {
-            let msg = ctx.lang.t_args("login-locked", &[("until", format_ms(until_ms))]);
+            let msg = ctx
+                .lang
+                .t_args("login-locked", &[("until", format_ms(until_ms))]);
             (StatusCode::FORBIDDEN, msg)
         }
-        _ => (StatusCode::UNAUTHORIZED, ctx.lang.t("second-factor-invalid")),
+        _ => (
+            StatusCode::UNAUTHORIZED,
+            ctx.lang.t("second-factor-invalid"),
+        ),
     };
     let shell = Shell::build(&state, &ctx, "second-factor-title").await;
     let page = SecondFactorPage {
@@ -215,7 +239,10 @@ pub(crate) async fn second_factor(
     Ok((status, Html(page.render()?)).into_response())
 }
 
-pub(crate) async fn logout(State(state): State<AppState>, Ctx(ctx): Ctx) -> Result<Response, AppError> {
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+) -> Result<Response, AppError> {
     if let Some(token) = &ctx.session_token {
         state.store.logout(token).await?;
     }
@@ -223,5 +250,8 @@ pub(crate) async fn logout(State(state): State<AppState>, Ctx(ctx): Ctx) -> Resu
         "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
     ))
     .ok();
-    Ok(with_cookie(see_other("/inloggen?melding=signed-out"), clear))
+    Ok(with_cookie(
+        see_other("/inloggen?melding=signed-out"),
+        clear,
+    ))
 }

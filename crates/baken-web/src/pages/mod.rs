@@ -110,7 +110,13 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert_eq!(safe_return_path("/audit?pagina=2"), "/audit?pagina=2");
-        for evil in ["https://evil.example", "//evil.example", "/\\evil", "javascript:x", ""] {
+        for evil in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil",
+            "javascript:x",
+            "",
+        ] {
             assert_eq!(safe_return_path(evil), "/", "{evil}");
         }
     }

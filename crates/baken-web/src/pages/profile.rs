@@ -72,7 +72,9 @@ async fn render(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let page = ProfilePage {
-        shell: Shell::build(state, ctx, "profile-title").await.with_notice(notice),
+        shell: Shell::build(state, ctx, "profile-title")
+            .await
+            .with_notice(notice),
         name: actor.display_name().to_owned(),
         email: actor.email().to_owned(),
         org: actor.org_name().to_owned(),
@@ -84,7 +86,13 @@ async fn render(
             .join(", "),
         second_factor: state.store.second_factor_enabled(actor).await?,
         setup: state.store.pending_totp(actor).await?,
-        tokens: state.store.api_tokens(actor).await?.iter().map(token_row).collect(),
+        tokens: state
+            .store
+            .api_tokens(actor)
+            .await?
+            .iter()
+            .map(token_row)
+            .collect(),
         x: extras,
     };
     Ok((status, Html(page.render()?)).into_response())
@@ -95,7 +103,15 @@ pub(crate) async fn profile(
     SignedIn(actor, ctx): SignedIn,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
-    render(&state, &actor, &ctx, q.melding.as_deref(), StatusCode::OK, ProfileExtras::default()).await
+    render(
+        &state,
+        &actor,
+        &ctx,
+        q.melding.as_deref(),
+        StatusCode::OK,
+        ProfileExtras::default(),
+    )
+    .await
 }
 
 pub(crate) async fn change_password(
@@ -110,7 +126,11 @@ pub(crate) async fn change_password(
     } else {
         match state
             .store
-            .change_password(&actor, form.get("current_password"), form.get("new_password"))
+            .change_password(
+                &actor,
+                form.get("current_password"),
+                form.get("new_password"),
+            )
             .await
         {
             Ok(()) => return Ok(see_other("/profiel?melding=password-changed")),
@@ -118,12 +138,23 @@ pub(crate) async fn change_password(
                 x.current_password_error = Some(lang.t("password-current-wrong"));
             }
             Err(StoreError::WeakPassword(problems)) => {
-                x.password_errors = problems.into_iter().map(|p| password_problem(lang, p)).collect();
+                x.password_errors = problems
+                    .into_iter()
+                    .map(|p| password_problem(lang, p))
+                    .collect();
             }
             Err(e) => return Err(e.into()),
         }
     }
-    render(&state, &actor, &ctx, None, StatusCode::UNPROCESSABLE_ENTITY, x).await
+    render(
+        &state,
+        &actor,
+        &ctx,
+        None,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        x,
+    )
+    .await
 }
 
 pub(crate) async fn begin_second_factor(
@@ -146,7 +177,15 @@ pub(crate) async fn confirm_second_factor(
                 code_error: Some(ctx.lang.t("second-factor-invalid")),
                 ..Default::default()
             };
-            render(&state, &actor, &ctx, None, StatusCode::UNPROCESSABLE_ENTITY, x).await
+            render(
+                &state,
+                &actor,
+                &ctx,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                x,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -157,14 +196,26 @@ pub(crate) async fn disable_second_factor(
     SignedIn(actor, ctx): SignedIn,
     form: FormFields,
 ) -> Result<Response, AppError> {
-    match state.store.disable_totp(&actor, form.get("current_password")).await {
+    match state
+        .store
+        .disable_totp(&actor, form.get("current_password"))
+        .await
+    {
         Ok(()) => Ok(see_other("/profiel?melding=second-factor-disabled")),
         Err(StoreError::Invalid { .. }) => {
             let x = ProfileExtras {
                 disable_error: Some(ctx.lang.t("password-current-wrong")),
                 ..Default::default()
             };
-            render(&state, &actor, &ctx, None, StatusCode::UNPROCESSABLE_ENTITY, x).await
+            render(
+                &state,
+                &actor,
+                &ctx,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                x,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -189,7 +240,15 @@ pub(crate) async fn create_token(
                 token_error: Some(ctx.lang.t("token-name-required")),
                 ..Default::default()
             };
-            render(&state, &actor, &ctx, None, StatusCode::UNPROCESSABLE_ENTITY, x).await
+            render(
+                &state,
+                &actor,
+                &ctx,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                x,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

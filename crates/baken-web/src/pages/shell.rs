@@ -3,17 +3,17 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header::SET_COOKIE;
 use axum::http::HeaderValue;
+use axum::http::header::SET_COOKIE;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
+use crate::AppState;
 use crate::context::{Ctx, LANG_COOKIE, RequestContext, SignedIn};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::pages::{safe_return_path, see_other};
 use crate::routes::{Access, specs};
-use crate::AppState;
 
 /// The signed-in user as the header shows it.
 #[derive(Debug, Clone)]
@@ -235,7 +235,10 @@ pub(crate) async fn switch_language(
 ) -> Result<Response, AppError> {
     let Some(lang) = Lang::from_code(&q.lang) else {
         return Err(AppError::BadRequest {
-            detail: format!("unknown language {:?}", q.lang.chars().take(10).collect::<String>()),
+            detail: format!(
+                "unknown language {:?}",
+                q.lang.chars().take(10).collect::<String>()
+            ),
             params: vec![crate::error::InvalidParam {
                 name: "lang".into(),
                 reason: "nl | en".into(),
@@ -244,7 +247,11 @@ pub(crate) async fn switch_language(
     };
     let back = safe_return_path(q.terug.as_deref().unwrap_or("/"));
     let mut res = see_other(back);
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
         lang.code()
