@@ -26,7 +26,7 @@ use axum::middleware;
 use baken_store::Store;
 
 pub use config::WebConfig;
-pub use error::AppError;
+pub use error::{AppError, Surface};
 
 /// What every handler can reach.
 #[derive(Clone)]

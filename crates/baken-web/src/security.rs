@@ -119,7 +119,12 @@ pub(crate) async fn csrf(
     let Some(ctx) = req.extensions().get::<RequestContext>().cloned() else {
         return Err(AppError::Internal("request context missing".into()));
     };
-    if ctx.bearer {
+    // An API token is no ambient credential, and an API call without any cookie has none
+    // either: neither can be forged by another site. Pages always need the token, the login
+    // form included (login CSRF).
+    let cookieless_api = ctx.surface == crate::error::Surface::Api
+        && crate::context::cookie(req.headers(), crate::context::SESSION_COOKIE).is_none();
+    if ctx.bearer || cookieless_api {
         return Ok(next.run(req).await);
     }
     if !same_origin(&req) {

@@ -2,6 +2,7 @@
 //! theme.
 
 use askama::Template;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -279,8 +280,12 @@ pub(crate) async fn update_user(
 pub(crate) async fn update_theme(
     State(state): State<AppState>,
     SignedIn(actor, _ctx): SignedIn,
-    mut multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
+    let mut multipart = multipart.map_err(|e| AppError::BadRequest {
+        detail: e.body_text(),
+        params: Vec::new(),
+    })?;
     let mut css: Option<String> = None;
     let mut class: Option<String> = None;
     let mut remove = false;

@@ -1,0 +1,174 @@
+//! The permission matrix: every route of the registry, called as every demo user (and as
+//! nobody), with the expected status derived from the route's declared access and the
+//! permission table. A route added to the registry is in this test without further work.
+
+use axum::http::StatusCode;
+use baken_domain::auth::Role;
+use baken_store::demo::demo_users;
+use baken_web::routes::{Access, RouteSpec, TenantParam, specs};
+
+use crate::{Browser, Reply, TestApp};
+
+/// GET routes that answer something else than 200 to an entitled caller, and why.
+fn expected_ok(spec: &RouteSpec) -> &'static [u16] {
+    match (spec.method, spec.path) {
+        // No theme uploaded in this fixture.
+        ("GET", "/thema.css") => &[404],
+        // A signed-in user is sent on; no second factor pending.
+        ("GET", "/inloggen" | "/inloggen/tweede-factor") => &[303],
+        // Needs ?lang=.
+        ("GET", "/taal") => &[400],
+        ("GET", _) => &[200],
+        // A POST with an empty form: validated, never refused for access.
+        _ => &[200, 303, 400, 404, 422],
+    }
+}
+
+/// The route's path with its parameters filled in: a user id of the caller's own
+/// organisation for tenant routes, an id that names nothing for the others (so that a POST
+/// such as revoking a token cannot change the fixture).
+fn concrete_path(spec: &RouteSpec, own_user_id: i64) -> String {
+    let id = match spec.tenant {
+        Some(TenantParam::User) => own_user_id,
+        None => 0,
+    };
+    spec.path
+        .replace("{id}", &id.to_string())
+        .replace("{code}", "tilburg")
+}
+
+async fn call(
+    app: &TestApp,
+    spec: &RouteSpec,
+    path: &str,
+    browser: &Browser,
+    token: Option<&str>,
+) -> Reply {
+    match (spec.surface(), spec.method) {
+        (baken_web::Surface::Api, m) => {
+            app.api(m, path, token, (m == "POST").then_some("{}")).await
+        }
+        (_, "GET") => app.get(path, browser).await,
+        (_, _) => app.post_form(path, browser, &[]).await,
+    }
+}
+
+#[tokio::test]
+async fn every_route_as_every_role_and_as_nobody() {
+    let app = TestApp::new().await;
+    let mut routes = specs();
+    // Signing out last, so the session survives the walk.
+    routes.sort_by_key(|s| s.path == "/uitloggen");
+    let mut failures = Vec::new();
+
+    // Nobody.
+    for spec in &routes {
+        let path = concrete_path(spec, 1);
+        let reply = call(&app, spec, &path, &Browser::default(), None).await;
+        let ok = match (spec.access, spec.surface(), spec.method) {
+            (Access::Public, _, _) => {
+                reply.status != StatusCode::UNAUTHORIZED
+                    && !reply.location().starts_with("/inloggen?terug")
+            }
+            (_, baken_web::Surface::Api, _) => reply.status == StatusCode::UNAUTHORIZED,
+            (_, _, "GET") => {
+                reply.status == StatusCode::SEE_OTHER
+                    && reply.location().starts_with("/inloggen?terug=")
+            }
+            // A page POST without any session fails the CSRF check first.
+            (_, _, _) => reply.status == StatusCode::FORBIDDEN,
+        };
+        if !ok {
+            failures.push(format!(
+                "anonymous {} {} -> {} {}",
+                spec.method,
+                path,
+                reply.status,
+                reply.location()
+            ));
+        }
+    }
+
+    // Every demo user, by session for pages and by token for the API.
+    for (email, _, role) in demo_users() {
+        let browser = app.login(&email).await;
+        let token = app.token(&email).await;
+        let own_id = app.user_id(&email).await;
+        for spec in &routes {
+            let path = concrete_path(spec, own_id);
+            let reply = call(&app, spec, &path, &browser, Some(&token)).await;
+            let allowed = match spec.access {
+                Access::Public | Access::SignedIn => true,
+                Access::Permission(p) => role.permissions().contains(&p),
+            };
+            let ok = if allowed {
+                expected_ok(spec).contains(&reply.status.as_u16())
+            } else {
+                reply.status == StatusCode::FORBIDDEN
+            };
+            if !ok {
+                failures.push(format!(
+                    "{email} ({}) {} {} -> {} (expected {})",
+                    role.code(),
+                    spec.method,
+                    path,
+                    reply.status,
+                    if allowed {
+                        format!("{:?}", expected_ok(spec))
+                    } else {
+                        "403".into()
+                    }
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} unexpected answers:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn tenant_routes_hide_other_organisations_objects() {
+    let app = TestApp::new().await;
+    let victim = app.user_id("analist@tilburg.demo").await;
+    let mut checked = 0;
+    for (email, org, role) in demo_users() {
+        if org == "tilburg" {
+            continue;
+        }
+        let browser = app.login(&email).await;
+        let token = app.token(&email).await;
+        for spec in specs()
+            .iter()
+            .filter(|s| s.tenant == Some(TenantParam::User))
+        {
+            let path = spec.path.replace("{id}", &victim.to_string());
+            let reply = call(&app, spec, &path, &browser, Some(&token)).await;
+            let entitled = match spec.access {
+                Access::Permission(p) => role.permissions().contains(&p),
+                _ => true,
+            };
+            let expected = if entitled {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(reply.status, expected, "{email} {} {path}", spec.method);
+            assert!(
+                !reply.body.contains("analist@tilburg.demo"),
+                "{email} saw the record"
+            );
+            checked += 1;
+        }
+        let _ = Role::Admin;
+    }
+    assert!(checked >= 9);
+    let not_found = app.audit_count("access.not_found").await;
+    assert!(
+        not_found >= 3,
+        "attempts by entitled users are audited, got {not_found}"
+    );
+}
