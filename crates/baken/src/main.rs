@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use baken_domain::audit::AuditKey;
 use baken_domain::auth::Role;
-use baken_domain::codes::Email;
+use baken_domain::codes::{Email, MunicipalityCode, OrgCode};
+use baken_domain::org::{NewOrganisation, OrgType};
 use baken_store::demo::{DEFAULT_DEMO_PASSWORD, demo_users};
 use baken_store::org::NewUser;
 use baken_store::{Operator, Store, StoreError};
@@ -65,6 +66,11 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Manage organisations.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -79,6 +85,32 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Add an organisation (a tenant).
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Short code: lowercase letters, digits and hyphens, e.g. tilburg or riec-zwb.
+        #[arg(long)]
+        code: String,
+        /// Full name, e.g. "Gemeente Tilburg".
+        #[arg(long)]
+        name: String,
+        /// gemeente, riec, politie, belastingdienst, om, buitenlandse-overheid or overig.
+        #[arg(long = "type")]
+        org_type: String,
+        /// The CBS municipality code (GM0855) of a gemeente.
+        #[arg(long)]
+        municipality_code: Option<String>,
+    },
+    /// List the organisations.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -283,6 +315,49 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Migrate { db } => {
             let store = open(&db).await?;
             println!("Database migrated ({}).", store.backend().name());
+        }
+        Command::Org {
+            command:
+                OrgCommand::Add {
+                    db,
+                    code,
+                    name,
+                    org_type,
+                    municipality_code,
+                },
+        } => {
+            let code = OrgCode::parse(&code)?;
+            let org_type = OrgType::from_code(&org_type).with_context(|| {
+                format!(
+                    "unknown type {org_type:?}: use {}",
+                    OrgType::ALL.map(OrgType::code).join(", ")
+                )
+            })?;
+            let municipality_code = municipality_code
+                .as_deref()
+                .map(MunicipalityCode::parse)
+                .transpose()?;
+            let new = NewOrganisation::new(code.clone(), &name, org_type, municipality_code)?;
+            let store = open(&db).await?;
+            store
+                .create_organisation(&Operator::command_line("org-add"), &new)
+                .await
+                .map_err(explain)?;
+            println!("Organisation {code} added.");
+        }
+        Command::Org {
+            command: OrgCommand::List { db },
+        } => {
+            let store = open(&db).await?;
+            for org in store.organisations().await? {
+                println!(
+                    "{:<16} {:<22} {:<8} {}",
+                    org.code,
+                    org.org_type.code(),
+                    org.municipality_code.unwrap_or_default(),
+                    org.name
+                );
+            }
         }
         Command::User {
             command:
