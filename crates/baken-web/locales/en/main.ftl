@@ -30,7 +30,7 @@ nav-profiel = My account
 
 ## Home
 home-title = Home
-home-greeting = Welcome, { $name } ({ $org }).
+home-greeting = Welcome, { $name }. You work on behalf of { $org }.
 home-intro = Baken puts your information position on subversive crime in order: what is going on, what you could know, which signals you have, how to use and share them lawfully, and how ready your organisation is for a data-driven approach.
 home-no-access = No access with your role
 coming-badge = Coming soon

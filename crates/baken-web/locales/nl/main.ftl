@@ -30,7 +30,7 @@ nav-profiel = Mijn account
 
 ## Start
 home-title = Start
-home-greeting = Welkom, { $name } ({ $org }).
+home-greeting = Welkom, { $name }. U werkt namens { $org }.
 home-intro = Baken brengt uw informatiepositie op ondermijning op orde: wat er speelt, wat u zou kunnen weten, welke signalen u heeft, hoe u die rechtmatig gebruikt en deelt, en hoe klaar uw organisatie is voor een datagedreven aanpak.
 home-no-access = Geen toegang met uw rol
 coming-badge = Binnenkort
