@@ -6,7 +6,9 @@
 //!
 //! Read in this order: [`codes`], [`org`], [`auth`], [`audit`].
 
+pub mod area;
 pub mod audit;
 pub mod auth;
 pub mod codes;
+pub mod dataset;
 pub mod org;

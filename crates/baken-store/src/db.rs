@@ -60,16 +60,30 @@ pub(crate) struct Db {
     pub(crate) backend: Backend,
 }
 
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "platform",
-    include_str!("../migrations/sqlite/0001_platform.sql"),
-)];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "platform",
-    include_str!("../migrations/postgres/0001_platform.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "platform",
+        include_str!("../migrations/sqlite/0001_platform.sql"),
+    ),
+    (
+        2,
+        "reference",
+        include_str!("../migrations/sqlite/0002_reference.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "platform",
+        include_str!("../migrations/postgres/0001_platform.sql"),
+    ),
+    (
+        2,
+        "reference",
+        include_str!("../migrations/postgres/0002_reference.sql"),
+    ),
+];
 
 impl Db {
     pub(crate) async fn connect(url: &str) -> Result<Self, StoreError> {

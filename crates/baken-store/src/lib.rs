@@ -9,6 +9,7 @@
 //! Modules follow the platform's capabilities: [`org`] (organisations and users), [`auth`]
 //! (passwords, sessions, tokens, second factor, throttling), [`audit`] (the chain), [`demo`].
 
+pub mod area;
 pub mod audit;
 pub mod auth;
 mod db;

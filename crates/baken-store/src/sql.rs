@@ -11,6 +11,9 @@ use sqlx::{Any, AssertSqlSafe};
 pub(crate) enum Bind {
     Int(i64),
     Text(String),
+    OptInt(Option<i64>),
+    OptText(Option<String>),
+    OptReal(Option<f64>),
 }
 
 /// SQL text with numbered placeholders and the values that go with them.
@@ -40,10 +43,49 @@ impl SqlBuilder {
             query = match bind {
                 Bind::Int(v) => query.bind(*v),
                 Bind::Text(v) => query.bind(v.clone()),
+                Bind::OptInt(v) => query.bind(*v),
+                Bind::OptText(v) => query.bind(v.clone()),
+                Bind::OptReal(v) => query.bind(*v),
             };
         }
         query
     }
+}
+
+/// Inserts `rows` into `table (columns)` with multi-row `VALUES`, a few hundred rows per
+/// statement: one round trip per batch instead of per row.
+pub(crate) async fn insert_batched(
+    conn: &mut sqlx::AnyConnection,
+    table_and_columns: &str,
+    width: usize,
+    rows: impl IntoIterator<Item = Vec<Bind>>,
+) -> Result<u64, sqlx::Error> {
+    const MAX_PARAMS: usize = 3000;
+    let per_batch = (MAX_PARAMS / width.max(1)).max(1);
+    let mut inserted = 0;
+    let mut batch: Vec<Vec<Bind>> = Vec::with_capacity(per_batch);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        batch.clear();
+        batch.extend(rows.by_ref().take(per_batch));
+        let mut sql = SqlBuilder::default();
+        for (i, row) in batch.drain(..).enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            for (j, value) in row.into_iter().enumerate() {
+                if j > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(value);
+            }
+            sql.push(")");
+        }
+        inserted += sql
+            .query(&format!("INSERT INTO {table_and_columns} VALUES "))
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    }
+    Ok(inserted)
 }
 
 #[cfg(test)]

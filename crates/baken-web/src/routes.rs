@@ -267,6 +267,13 @@ pub(crate) fn registry() -> Vec<Route> {
             ),
             TenantParam::User,
         ),
+        route("GET", "/api/v1/gebieden", SignedIn, get(api::area::areas)),
+        route(
+            "GET",
+            "/api/v1/gebieden/{code}",
+            SignedIn,
+            get(api::area::area),
+        ),
         route(
             "GET",
             "/api/v1/auditregels",

@@ -203,6 +203,21 @@ fn write_secret(path: &Path, contents: &str) -> Result<()> {
     std::fs::write(path, contents).with_context(|| format!("creating {}", path.display()))
 }
 
+/// Loads the reference data shipped in the binary, unless this version is already loaded.
+async fn load_reference(store: &Store) -> Result<()> {
+    let bundle = baken_import::reference::load().context("reading the shipped reference data")?;
+    let load = store
+        .load_reference_data(&Operator::command_line("reference"), &bundle)
+        .await?;
+    if load.loaded {
+        println!(
+            "Reference data loaded: {} areas, {} boundaries, {} SBI codes, {} statistics.",
+            load.areas, load.boundaries, load.sbi_codes, load.observations
+        );
+    }
+    Ok(())
+}
+
 async fn open(db: &DbArgs) -> Result<Store> {
     let key = load_audit_key(&db.audit_key_file)?;
     let store = Store::connect(&db.url, key).await?;
@@ -250,6 +265,7 @@ async fn serve(
     trust_proxy: bool,
 ) -> Result<()> {
     let store = open(&db).await?;
+    load_reference(&store).await?;
     let demo_password =
         std::env::var("BAKEN_DEMO_PASSWORD").unwrap_or_else(|_| DEFAULT_DEMO_PASSWORD.to_owned());
     if demo {
@@ -314,6 +330,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Migrate { db } => {
             let store = open(&db).await?;
+            load_reference(&store).await?;
             println!("Database migrated ({}).", store.backend().name());
         }
         Command::Org {

@@ -1,6 +1,7 @@
 //! The store's integration suite. It runs on SQLite by default and on PostgreSQL when
 //! `BAKEN_TEST_DATABASE_URL` names a server; each test gets a fresh database.
 
+mod area;
 mod audit;
 mod auth;
 mod tenancy;

@@ -2,6 +2,7 @@
 //! `application/problem+json` errors, paginated collections, and the OpenAPI 3 document
 //! generated from the handlers' annotations.
 
+pub(crate) mod area;
 pub(crate) mod audit;
 pub(crate) mod health;
 pub mod openapi;

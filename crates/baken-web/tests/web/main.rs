@@ -2,6 +2,7 @@
 //! on SQLite by default and on PostgreSQL when `BAKEN_TEST_DATABASE_URL` names a server.
 
 mod api;
+mod area;
 mod auth;
 mod matrix;
 mod pages;
@@ -105,6 +106,17 @@ impl TestApp {
             router: baken_web::app(state),
             store: db.store,
         }
+    }
+
+    /// A test app with the shipped reference data loaded (areas, boundaries, statistics).
+    pub async fn with_reference() -> Self {
+        let app = Self::new().await;
+        let bundle = baken_import::reference::load().expect("reference data");
+        app.store
+            .load_reference_data(&Operator::command_line("test"), &bundle)
+            .await
+            .expect("reference load");
+        app
     }
 
     pub async fn send(&self, req: Request<Body>) -> Reply {

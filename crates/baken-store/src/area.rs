@@ -1,0 +1,370 @@
+//! Areas, boundaries, the SBI tree and public statistics: reference data every organisation
+//! reads, loaded from the files Baken ships (all or nothing, once per version of the files).
+
+use baken_domain::area::{AreaLevel, Symbol};
+use baken_domain::audit::Outcome;
+use baken_domain::dataset::ReferenceBundle;
+use serde_json::json;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::audit::{Entry, append};
+use crate::sql::{Bind, SqlBuilder, insert_batched};
+use crate::{Operator, Page, Paged, Store, StoreError, now_ms};
+
+/// An area as the API shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AreaView {
+    pub code: String,
+    pub year: i32,
+    pub level: AreaLevel,
+    pub name: String,
+    pub province_code: Option<String>,
+    pub police_unit_code: Option<String>,
+    pub riec_region: Option<String>,
+    pub safety_region_code: Option<String>,
+    pub population: Option<i64>,
+    pub urbanity: Option<i64>,
+}
+
+/// An area with the areas it lies in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaDetail {
+    pub area: AreaView,
+    pub parents: Vec<AreaView>,
+    pub has_boundary: bool,
+}
+
+/// What loading the reference data did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceLoad {
+    /// False when this exact version was loaded before (nothing changed).
+    pub loaded: bool,
+    pub areas: u64,
+    pub boundaries: u64,
+    pub sbi_codes: u64,
+    pub observations: u64,
+}
+
+const AREA_COLUMNS: &str = "code, year, level, name, province_code, police_unit_code, riec_region, \
+     safety_region_code, population, urbanity";
+
+fn area_from_row(row: &AnyRow) -> Result<AreaView, StoreError> {
+    let level: String = row.try_get("level")?;
+    Ok(AreaView {
+        code: row.try_get("code")?,
+        year: i32::try_from(row.try_get::<i64, _>("year")?).unwrap_or_default(),
+        level: AreaLevel::from_code(&level).unwrap_or(AreaLevel::Other),
+        name: row.try_get("name")?,
+        province_code: row.try_get("province_code")?,
+        police_unit_code: row.try_get("police_unit_code")?,
+        riec_region: row.try_get("riec_region")?,
+        safety_region_code: row.try_get("safety_region_code")?,
+        population: row.try_get("population")?,
+        urbanity: row.try_get("urbanity")?,
+    })
+}
+
+fn symbol_code(symbol: Option<Symbol>) -> Option<String> {
+    symbol.map(|s| s.code().to_owned())
+}
+
+impl Store {
+    /// True once any version of the reference data is in the database.
+    pub async fn reference_loaded(&self) -> Result<bool, StoreError> {
+        let n: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM imports WHERE kind = 'reference-bundle'")
+                .fetch_one(&self.db.pool)
+                .await?
+                .try_get("n")?;
+        Ok(n > 0)
+    }
+
+    /// Loads the shipped reference data in one transaction, replacing an older version. A
+    /// bundle that was loaded before (same checksum) changes nothing.
+    pub async fn load_reference_data(
+        &self,
+        operator: &Operator,
+        bundle: &ReferenceBundle,
+    ) -> Result<ReferenceLoad, StoreError> {
+        let mut tx = self.db.begin().await?;
+        let seen: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM imports WHERE kind = 'reference-bundle' AND checksum = $1",
+        )
+        .bind(&bundle.checksum)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+        if seen > 0 {
+            return Ok(ReferenceLoad {
+                loaded: false,
+                areas: 0,
+                boundaries: 0,
+                sbi_codes: 0,
+                observations: 0,
+            });
+        }
+        let now = now_ms();
+        let mut years: Vec<i32> = bundle.areas.iter().map(|a| a.year).collect();
+        years.sort_unstable();
+        years.dedup();
+        for year in &years {
+            for table in ["areas", "area_boundaries"] {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DELETE FROM {table} WHERE year = $1"
+                )))
+                .bind(i64::from(*year))
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        sqlx::query("DELETE FROM sbi_codes")
+            .execute(&mut *tx)
+            .await?;
+        for (dataset, _) in &bundle.datasets {
+            sqlx::query("DELETE FROM observations WHERE dataset = $1")
+                .bind(&dataset.code)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM datasets WHERE code = $1 AND org_id IS NULL")
+                .bind(&dataset.code)
+                .execute(&mut *tx)
+                .await?;
+        }
+
+        let areas = insert_batched(
+            &mut tx,
+            &format!("areas ({AREA_COLUMNS})"),
+            10,
+            bundle.areas.iter().map(|a| {
+                vec![
+                    Bind::Text(a.code.to_string()),
+                    Bind::Int(i64::from(a.year)),
+                    Bind::Text(a.code.level().code().to_owned()),
+                    Bind::Text(a.name.clone()),
+                    Bind::OptText(a.province.as_ref().map(ToString::to_string)),
+                    Bind::OptText(a.police_unit.as_ref().map(ToString::to_string)),
+                    Bind::OptText(a.riec_region.clone()),
+                    Bind::OptText(a.safety_region.as_ref().map(ToString::to_string)),
+                    Bind::OptInt(a.population),
+                    Bind::OptInt(a.urbanity.map(i64::from)),
+                ]
+            }),
+        )
+        .await?;
+        let boundaries = insert_batched(
+            &mut tx,
+            "area_boundaries (code, year, geometry)",
+            3,
+            bundle.boundaries.iter().map(|b| {
+                vec![
+                    Bind::Text(b.code.to_string()),
+                    Bind::Int(i64::from(b.year)),
+                    Bind::Text(b.geometry.clone()),
+                ]
+            }),
+        )
+        .await?;
+        let sbi_codes = insert_batched(
+            &mut tx,
+            "sbi_codes (code, section, description, parent_code, level, has_children)",
+            6,
+            bundle.sbi.iter().map(|s| {
+                vec![
+                    Bind::Text(s.code.clone()),
+                    Bind::Text(s.section.clone()),
+                    Bind::Text(s.description.clone()),
+                    Bind::OptText(s.parent.clone()),
+                    Bind::Int(i64::from(s.level)),
+                    Bind::Int(i64::from(s.has_children)),
+                ]
+            }),
+        )
+        .await?;
+        let mut observations = 0;
+        for (dataset, rows) in &bundle.datasets {
+            sqlx::query(
+                "INSERT INTO datasets (code, title, source, licence, org_id, created_at) \
+                 VALUES ($1, $2, $3, $4, NULL, $5)",
+            )
+            .bind(&dataset.code)
+            .bind(&dataset.title)
+            .bind(&dataset.source)
+            .bind(&dataset.licence)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            observations += insert_batched(
+                &mut tx,
+                "observations (dataset, area_code, period, measure, category, value, symbol)",
+                7,
+                rows.iter().map(|o| {
+                    vec![
+                        Bind::Text(dataset.code.clone()),
+                        Bind::Text(o.area.to_string()),
+                        Bind::Text(o.period.clone()),
+                        Bind::Text(o.measure.clone()),
+                        Bind::Text(o.category.clone()),
+                        Bind::OptReal(o.value),
+                        Bind::OptText(symbol_code(o.symbol)),
+                    ]
+                }),
+            )
+            .await?;
+        }
+        let label = operator.who().label;
+        for file in &bundle.files {
+            sqlx::query(
+                "INSERT INTO imports (kind, dataset, file_name, checksum, source, licence, actor_label, \
+                 org_id, rows_read, rows_stored, imported_at) \
+                 VALUES ('reference', $1, $2, $3, $4, $5, $6, NULL, $7, $7, $8)",
+            )
+            .bind(&file.dataset)
+            .bind(&file.file_name)
+            .bind(&file.checksum)
+            .bind(&file.source)
+            .bind(&file.licence)
+            .bind(&label)
+            .bind(i64::try_from(file.rows_read).unwrap_or(i64::MAX))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let stored =
+            i64::try_from(areas + boundaries + sbi_codes + observations).unwrap_or(i64::MAX);
+        sqlx::query(
+            "INSERT INTO imports (kind, dataset, file_name, checksum, source, licence, actor_label, \
+             org_id, rows_read, rows_stored, imported_at) \
+             VALUES ('reference-bundle', NULL, 'reference data', $1, 'Baken', 'see data/SOURCES.md', $2, NULL, $3, $3, $4)",
+        )
+        .bind(&bundle.checksum)
+        .bind(&label)
+        .bind(stored)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        append(
+            &mut tx,
+            &self.audit_key,
+            Entry::new(operator.who(), "import.reference")
+                .object("reference", &bundle.checksum[..16])
+                .outcome(Outcome::Ok)
+                .detail(json!({
+                    "areas": areas,
+                    "boundaries": boundaries,
+                    "sbi_codes": sbi_codes,
+                    "observations": observations,
+                    "files": bundle.files.len(),
+                })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ReferenceLoad {
+            loaded: true,
+            areas,
+            boundaries,
+            sbi_codes,
+            observations,
+        })
+    }
+
+    /// Areas of a level (all levels when `None`) in the division of `year` (the latest when
+    /// `None`), ordered by name.
+    pub async fn areas(
+        &self,
+        level: Option<AreaLevel>,
+        year: Option<i32>,
+        page: Page,
+    ) -> Result<Paged<AreaView>, StoreError> {
+        let year = match year {
+            Some(y) => i64::from(y),
+            None => sqlx::query("SELECT COALESCE(MAX(year), 0) AS y FROM areas")
+                .fetch_one(&self.db.pool)
+                .await?
+                .try_get("y")?,
+        };
+        let mut sql = SqlBuilder::default();
+        sql.push(" FROM areas WHERE year = ").bind(Bind::Int(year));
+        if let Some(level) = level {
+            sql.push(" AND level = ")
+                .bind(Bind::Text(level.code().to_owned()));
+        }
+        let total: i64 = sql
+            .query("SELECT COUNT(*) AS n")
+            .fetch_one(&self.db.pool)
+            .await?
+            .try_get("n")?;
+        let mut page_sql = sql.clone();
+        page_sql
+            .push(" ORDER BY name, code LIMIT ")
+            .bind(Bind::Int(page.limit()))
+            .push(" OFFSET ")
+            .bind(Bind::Int(page.offset()));
+        let rows = page_sql
+            .query(&format!("SELECT {AREA_COLUMNS}"))
+            .fetch_all(&self.db.pool)
+            .await?;
+        let items = rows.iter().map(area_from_row).collect::<Result<_, _>>()?;
+        Ok(Paged { items, page, total })
+    }
+
+    /// One area with the areas it lies in (province, police unit, safety region, country).
+    pub async fn area(
+        &self,
+        code: &str,
+        year: Option<i32>,
+    ) -> Result<Option<AreaDetail>, StoreError> {
+        let code = code.trim().to_ascii_uppercase();
+        let row =
+            match year {
+                Some(y) => {
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "SELECT {AREA_COLUMNS} FROM areas WHERE code = $1 AND year = $2"
+                    )))
+                    .bind(&code)
+                    .bind(i64::from(y))
+                    .fetch_optional(&self.db.pool)
+                    .await?
+                }
+                None => sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {AREA_COLUMNS} FROM areas WHERE code = $1 ORDER BY year DESC LIMIT 1"
+                )))
+                .bind(&code)
+                .fetch_optional(&self.db.pool)
+                .await?,
+            };
+        let Some(row) = row else { return Ok(None) };
+        let area = area_from_row(&row)?;
+        let mut parents = Vec::new();
+        let parent_codes = [
+            area.province_code.clone(),
+            area.police_unit_code.clone(),
+            area.safety_region_code.clone(),
+            (area.level != AreaLevel::Country).then(|| "NL01".to_owned()),
+        ];
+        for parent in parent_codes.into_iter().flatten() {
+            let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {AREA_COLUMNS} FROM areas WHERE code = $1 AND year = $2"
+            )))
+            .bind(&parent)
+            .bind(i64::from(area.year))
+            .fetch_optional(&self.db.pool)
+            .await?;
+            if let Some(row) = row {
+                parents.push(area_from_row(&row)?);
+            }
+        }
+        let has_boundary: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM area_boundaries WHERE code = $1 AND year = $2")
+                .bind(&area.code)
+                .bind(i64::from(area.year))
+                .fetch_one(&self.db.pool)
+                .await?
+                .try_get("n")?;
+        Ok(Some(AreaDetail {
+            area,
+            parents,
+            has_boundary: has_boundary > 0,
+        }))
+    }
+}
