@@ -7,6 +7,8 @@
 
 pub mod error;
 pub mod reference;
+pub mod statline;
+pub mod text;
 
 pub use error::{ImportError, RowError};
 
