@@ -12,6 +12,7 @@
 pub mod area;
 pub mod audit;
 pub mod auth;
+pub mod dataset;
 mod db;
 pub mod demo;
 mod error;

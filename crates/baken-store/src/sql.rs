@@ -45,7 +45,12 @@ impl SqlBuilder {
                 Bind::Text(v) => query.bind(v.clone()),
                 Bind::OptInt(v) => query.bind(*v),
                 Bind::OptText(v) => query.bind(v.clone()),
-                Bind::OptReal(v) => query.bind(*v),
+                Bind::OptReal(Some(v)) => query.bind(*v),
+                // sqlx 0.9's Any-to-PostgreSQL mapping swaps the float kinds of NULL: an f64
+                // NULL goes out as a float4 NULL, which breaks a cached statement whose
+                // parameter is float8. An f32 NULL goes out as the float8 NULL the columns
+                // have. On SQLite a NULL is a NULL.
+                Bind::OptReal(None) => query.bind(None::<f32>),
             };
         }
         query
@@ -59,6 +64,17 @@ pub(crate) async fn insert_batched(
     table_and_columns: &str,
     width: usize,
     rows: impl IntoIterator<Item = Vec<Bind>>,
+) -> Result<u64, sqlx::Error> {
+    upsert_batched(conn, table_and_columns, width, rows, "").await
+}
+
+/// As [`insert_batched`], with `suffix` after the values (an `ON CONFLICT …` clause).
+pub(crate) async fn upsert_batched(
+    conn: &mut sqlx::AnyConnection,
+    table_and_columns: &str,
+    width: usize,
+    rows: impl IntoIterator<Item = Vec<Bind>>,
+    suffix: &str,
 ) -> Result<u64, sqlx::Error> {
     const MAX_PARAMS: usize = 3000;
     let per_batch = (MAX_PARAMS / width.max(1)).max(1);
@@ -79,6 +95,7 @@ pub(crate) async fn insert_batched(
             }
             sql.push(")");
         }
+        sql.push(suffix);
         inserted += sql
             .query(&format!("INSERT INTO {table_and_columns} VALUES "))
             .execute(&mut *conn)

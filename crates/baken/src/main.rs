@@ -81,6 +81,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Import data: CBS StatLine downloads.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Check the audit chain.
     Audit {
         #[command(subcommand)]
@@ -146,6 +151,24 @@ enum TokenCommand {
         /// A name that says what the token is for.
         #[arg(long, default_value = "cli")]
         name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A CBS StatLine download: the CSV export (with statistical symbols) or the OData
+    /// TypedDataSet JSON. Every row is checked before anything is stored; all or nothing.
+    Statline {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The downloaded file.
+        file: PathBuf,
+        /// The dataset to store into (default: made from the table's title).
+        #[arg(long)]
+        dataset: Option<String>,
+        /// Check and report, store nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -428,6 +451,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 })?;
             println!("{token}");
         }
+        Command::Import {
+            command:
+                ImportCommand::Statline {
+                    db,
+                    file,
+                    dataset,
+                    dry_run,
+                },
+        } => return import_statline(db, file, dataset, dry_run).await,
         Command::Audit {
             command: AuditCommand::Verify { db },
         } => {
@@ -442,6 +474,147 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The largest file an import reads.
+const MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads a file for import, refusing one over the limit before reading it.
+fn read_import_file(path: &Path) -> Result<Vec<u8>> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot open {}", path.display()))?;
+    if meta.len() > MAX_IMPORT_BYTES {
+        bail!(
+            "{} is {} MiB; the limit is {} MiB",
+            path.display(),
+            meta.len() / (1024 * 1024),
+            MAX_IMPORT_BYTES / (1024 * 1024)
+        );
+    }
+    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').chars().take(60).collect()
+}
+
+async fn import_statline(
+    db: DbArgs,
+    path: PathBuf,
+    dataset: Option<String>,
+    dry_run: bool,
+) -> Result<ExitCode> {
+    use baken_import::statline::{KnownArea, parse_csv, parse_odata, resolve};
+    let bytes = read_import_file(&path)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let is_json = name.to_lowercase().ends_with(".json")
+        || bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    let table = if is_json {
+        parse_odata(&name, &bytes)?
+    } else {
+        parse_csv(&name, &bytes)?
+    };
+    let store = open(&db).await?;
+    load_reference(&store).await?;
+    let areas: Vec<KnownArea> = store
+        .known_areas()
+        .await?
+        .into_iter()
+        .filter_map(|(code, name)| {
+            baken_domain::area::AreaCode::parse(&code)
+                .ok()
+                .map(|code| KnownArea { code, name })
+        })
+        .collect();
+    let resolved = resolve(&table, &areas);
+    println!(
+        "{name}: {} ({}, {})",
+        table.title,
+        table.format,
+        table.encoding.name()
+    );
+    println!(
+        "  {} data rows, {} figures read, {} matched to areas",
+        table.rows,
+        table.cells.len(),
+        resolved.observations.len()
+    );
+    if !resolved.unmatched.is_empty() {
+        println!(
+            "  {} region(s) not matched to an area (left out):",
+            resolved.unmatched.len()
+        );
+        for (line, region) in &resolved.unmatched {
+            println!("    line {line}: {region}");
+        }
+    }
+    if !resolved.errors.is_empty() {
+        println!(
+            "  {} problem(s); nothing was stored:",
+            resolved.errors.len()
+        );
+        for e in &resolved.errors {
+            println!("    {e}");
+        }
+        return Ok(ExitCode::FAILURE);
+    }
+    let code = dataset.unwrap_or_else(|| slug(&table.title));
+    if code.is_empty() {
+        bail!("give the dataset a name with --dataset");
+    }
+    if dry_run {
+        println!(
+            "  dry run: {} figures would be stored in dataset {code}; nothing stored.",
+            resolved.observations.len()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let source = table
+        .source
+        .clone()
+        .map(|s| format!("{s}, via CBS StatLine"))
+        .unwrap_or_else(|| "CBS StatLine".to_owned());
+    let meta = baken_domain::dataset::Dataset {
+        code: code.clone(),
+        title: table.title.clone(),
+        source: source.clone(),
+        licence: "CC-BY 4.0 (Bron: CBS)".to_owned(),
+    };
+    let provenance = baken_domain::dataset::Provenance {
+        file_name: name.clone(),
+        checksum: baken_import::checksum(&bytes),
+        dataset: Some(code.clone()),
+        source,
+        licence: meta.licence.clone(),
+        rows_read: table.rows,
+    };
+    let outcome = store
+        .import_observations(
+            baken_store::dataset::Importer::Operator(&Operator::command_line("import-statline")),
+            "statline",
+            &meta,
+            &provenance,
+            &resolved.observations,
+        )
+        .await
+        .map_err(explain)?;
+    if outcome.already_imported {
+        println!("  {name} was imported into {code} before; nothing changed.");
+    } else {
+        println!("  stored {} figures in dataset {code}.", outcome.stored);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,7 @@
 mod area;
 mod audit;
 mod auth;
+mod dataset;
 mod tenancy;
 
 use baken_store::auth::LoginOutcome;

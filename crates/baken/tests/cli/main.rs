@@ -357,3 +357,192 @@ fn a_bad_database_url_is_explained() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("use sqlite://PATH or postgres://"));
 }
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/../../data/fixtures/statline/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[tokio::test]
+async fn a_statline_download_imports_once_and_says_what_it_left_out() {
+    let cli = Cli::new().await;
+    let dry = cli.run(
+        &[
+            "import",
+            "statline",
+            &fixture("vermogen_2023.csv"),
+            "--dataset",
+            "vermogen",
+            "--dry-run",
+        ],
+        None,
+    );
+    assert!(dry.status.success(), "{}", text(&dry));
+    assert!(
+        text(&dry).contains("line 7: Noord-Nederland (LD)"),
+        "{}",
+        text(&dry)
+    );
+    assert_eq!(
+        cli.db
+            .store
+            .query_i64("SELECT COUNT(*) FROM observations WHERE dataset = 'vermogen'")
+            .await
+            .unwrap(),
+        0
+    );
+
+    let first = cli.run(
+        &[
+            "import",
+            "statline",
+            &fixture("vermogen_2023.csv"),
+            "--dataset",
+            "vermogen",
+        ],
+        None,
+    );
+    assert!(first.status.success(), "{}", text(&first));
+    let stored = cli
+        .db
+        .store
+        .query_i64("SELECT COUNT(*) FROM observations WHERE dataset = 'vermogen'")
+        .await
+        .unwrap();
+    assert_eq!(stored, 1720);
+    let symbols = cli
+        .db
+        .store
+        .query_i64("SELECT COUNT(*) FROM observations WHERE dataset = 'vermogen' AND symbol = '.'")
+        .await
+        .unwrap();
+    assert!(symbols > 0, "the '.' cells are kept as symbols");
+
+    let again = cli.run(
+        &[
+            "import",
+            "statline",
+            &fixture("vermogen_2023.csv"),
+            "--dataset",
+            "vermogen",
+        ],
+        None,
+    );
+    assert!(again.status.success());
+    assert!(text(&again).contains("nothing changed"), "{}", text(&again));
+    assert_eq!(
+        cli.db
+            .store
+            .query_i64("SELECT COUNT(*) FROM observations WHERE dataset = 'vermogen'")
+            .await
+            .unwrap(),
+        stored
+    );
+    assert_eq!(
+        cli.db
+            .store
+            .query_i64("SELECT COUNT(*) FROM imports WHERE kind = 'statline'")
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn one_bad_row_in_the_middle_stores_nothing_and_is_named() {
+    let cli = Cli::new().await;
+    cli.run(&["migrate"], None);
+    let original = std::fs::read_to_string(fixture("Misdrijven_2024.csv")).unwrap();
+    let broken = original.replacen("\"Tilburg\";\"", "\"Tilburg\";\"veel", 1);
+    assert_ne!(broken, original);
+    let line = broken
+        .lines()
+        .position(|l| l.starts_with("\"Tilburg\""))
+        .unwrap()
+        + 1;
+    let path = std::env::temp_dir().join(format!("baken-broken-{}.csv", rand_suffix()));
+    std::fs::write(&path, broken).unwrap();
+    let observations = cli
+        .db
+        .store
+        .query_i64("SELECT COUNT(*) FROM observations")
+        .await
+        .unwrap();
+    let audit = cli
+        .db
+        .store
+        .query_i64("SELECT seq FROM audit_head")
+        .await
+        .unwrap();
+    let out = cli.run(
+        &[
+            "import",
+            "statline",
+            path.to_str().unwrap(),
+            "--dataset",
+            "misdrijven",
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains(&format!(
+            "row {line}, column Geregistreerde misdrijven 2024: \"veel"
+        )),
+        "{}",
+        text(&out)
+    );
+    assert!(text(&out).contains("nothing was stored"));
+    assert_eq!(
+        cli.db
+            .store
+            .query_i64("SELECT COUNT(*) FROM observations")
+            .await
+            .unwrap(),
+        observations
+    );
+    assert_eq!(
+        cli.db
+            .store
+            .query_i64("SELECT seq FROM audit_head")
+            .await
+            .unwrap(),
+        audit
+    );
+    assert_eq!(
+        cli.db
+            .store
+            .query_i64("SELECT COUNT(*) FROM datasets WHERE code = 'misdrijven'")
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_file_over_the_limit_is_refused_without_reading_it() {
+    let cli = Cli::new().await;
+    let path = std::env::temp_dir().join(format!("baken-huge-{}.csv", rand_suffix()));
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(300 * 1024 * 1024).unwrap(); // sparse: no disk, no time
+    let out = cli.run(&["import", "statline", path.to_str().unwrap()], None);
+    std::fs::remove_file(&path).ok();
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("the limit is 256 MiB"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[tokio::test]
+async fn something_that_is_not_statline_is_refused_with_a_reason() {
+    let cli = Cli::new().await;
+    let path = std::env::temp_dir().join(format!("baken-not-statline-{}.csv", rand_suffix()));
+    std::fs::write(&path, "naam;bedrag\nx;1\n").unwrap();
+    let out = cli.run(&["import", "statline", path.to_str().unwrap()], None);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("Regio's"), "{}", text(&out));
+}
