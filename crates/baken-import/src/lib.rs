@@ -8,6 +8,7 @@
 pub mod error;
 pub mod reference;
 pub mod statline;
+pub mod synthetic;
 pub mod text;
 
 pub use error::{ImportError, RowError};

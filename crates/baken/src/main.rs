@@ -81,6 +81,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Demo material: synthetic microdata.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
     /// Import data: CBS StatLine downloads.
     Import {
         #[command(subcommand)]
@@ -151,6 +156,24 @@ enum TokenCommand {
         /// A name that says what the token is for.
         #[arg(long, default_value = "cli")]
         name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Write deterministic synthetic microdata (property transactions, FIU reports,
+    /// establishments, drug incidents) as CSV, with volumes after each municipality's
+    /// population and a few planted patterns.
+    Generate {
+        /// The same seed gives the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Number of property transactions (the other files follow from it), up to 100 million.
+        #[arg(long, default_value_t = 100_000)]
+        scale: u64,
+        /// The folder to write into.
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -450,6 +473,36 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     other => explain(other),
                 })?;
             println!("{token}");
+        }
+        Command::Demo {
+            command: DemoCommand::Generate { seed, scale, out },
+        } => {
+            let bundle = baken_import::reference::load()?;
+            let places = baken_import::synthetic::Place::from_reference(&bundle);
+            let bar = indicatif::ProgressBar::new(scale);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg:24} {bar:30} {pos}/{len} rows, {per_sec}, eta {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let started = std::time::Instant::now();
+            let files =
+                baken_import::synthetic::generate(&out, &places, seed, scale, |file, rows| {
+                    bar.set_message(file);
+                    bar.set_position(rows.min(scale));
+                })?;
+            bar.finish_and_clear();
+            for f in &files {
+                println!("{:>12} rows  {}", f.rows, f.path.display());
+            }
+            let total: u64 = files.iter().map(|f| f.rows).sum();
+            println!(
+                "{total} rows in {:.1} s (seed {seed}); planted quick resales in {}.",
+                started.elapsed().as_secs_f64(),
+                baken_import::synthetic::planted_resale_municipality(&places, seed)
+                    .unwrap_or_default()
+            );
         }
         Command::Import {
             command:
