@@ -12,3 +12,4 @@ pub mod auth;
 pub mod codes;
 pub mod dataset;
 pub mod org;
+pub mod table;

@@ -7,8 +7,10 @@
 
 pub mod error;
 pub mod reference;
+pub mod rollup;
 pub mod statline;
 pub mod synthetic;
+pub mod table;
 pub mod text;
 
 pub use error::{ImportError, RowError};
