@@ -15,6 +15,22 @@ pub mod text;
 
 pub use error::{ImportError, RowError};
 
+/// SHA-256 over bytes fed in pieces, for files too large to hold.
+#[derive(Default)]
+pub struct StreamingChecksum(sha2::Sha256);
+
+impl StreamingChecksum {
+    pub fn update(&mut self, bytes: &[u8]) {
+        use sha2::Digest;
+        self.0.update(bytes);
+    }
+
+    pub fn finish(self) -> String {
+        use sha2::Digest;
+        hex::encode(self.0.finalize())
+    }
+}
+
 /// SHA-256 of a file's bytes, hex: the identity of an import (re-importing it changes nothing).
 pub fn checksum(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};

@@ -40,6 +40,9 @@ enum Source {
     Xlsx { rows: Vec<Vec<RawCell>> },
 }
 
+/// A data row, numbered as a spreadsheet shows it, or why it could not be read.
+pub type RowResult = Result<(u64, Vec<RawCell>), RowError>;
+
 /// An opened table file: its format and header.
 pub struct TableFile {
     pub path: PathBuf,
@@ -258,10 +261,7 @@ impl TableFile {
     }
 
     /// Every data row, numbered as a spreadsheet shows it (the header is row 1).
-    pub fn rows(
-        &self,
-    ) -> Result<Box<dyn Iterator<Item = Result<(u64, Vec<RawCell>), RowError>> + '_>, ImportError>
-    {
+    pub fn rows(&self) -> Result<Box<dyn Iterator<Item = RowResult> + '_>, ImportError> {
         match &self.source {
             Source::Xlsx { rows } => Ok(Box::new(
                 rows.iter()

@@ -60,30 +60,31 @@ pub(crate) struct Db {
     pub(crate) backend: Backend,
 }
 
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "platform",
-        include_str!("../migrations/sqlite/0001_platform.sql"),
-    ),
-    (
-        2,
-        "reference",
-        include_str!("../migrations/sqlite/0002_reference.sql"),
-    ),
-];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "platform",
-        include_str!("../migrations/postgres/0001_platform.sql"),
-    ),
-    (
-        2,
-        "reference",
-        include_str!("../migrations/postgres/0002_reference.sql"),
-    ),
-];
+/// The migrations of one backend, in order; both folders hold the same versions.
+macro_rules! migrations {
+    ($backend:literal) => {
+        &[
+            (
+                1,
+                "platform",
+                include_str!(concat!("../migrations/", $backend, "/0001_platform.sql")),
+            ),
+            (
+                2,
+                "reference",
+                include_str!(concat!("../migrations/", $backend, "/0002_reference.sql")),
+            ),
+            (
+                3,
+                "org_tables",
+                include_str!(concat!("../migrations/", $backend, "/0003_org_tables.sql")),
+            ),
+        ]
+    };
+}
+
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = migrations!("sqlite");
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = migrations!("postgres");
 
 impl Db {
     pub(crate) async fn connect(url: &str) -> Result<Self, StoreError> {

@@ -18,6 +18,7 @@ pub mod demo;
 mod error;
 pub mod org;
 mod sql;
+pub mod table;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -193,6 +193,46 @@ enum ImportCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// An organisation's own table: CSV (delimiter and encoding detected, decimal commas) or
+    /// XLSX. Column types are inferred and shown; set one with --column "header=type". Every
+    /// row is checked; all or nothing. Records are rolled up per municipality and year.
+    Table {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The CSV or XLSX file.
+        file: PathBuf,
+        /// The dataset to store into: lowercase letters, digits and hyphens.
+        #[arg(long)]
+        dataset: String,
+        /// The organisation the data belongs to.
+        #[arg(long)]
+        org: String,
+        /// The sheet of an XLSX workbook (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// A column's type: "header=type", with type geheel-getal, decimaal, datum, ja-nee,
+        /// gemeentecode or tekst. Repeat for several columns.
+        #[arg(long = "column", value_parser = parse_column_override)]
+        columns: Vec<(String, baken_domain::table::ColumnType)>,
+        /// Check every row and report, store nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// `header=type` for `--column`.
+fn parse_column_override(s: &str) -> Result<(String, baken_domain::table::ColumnType), String> {
+    use baken_domain::table::ColumnType;
+    let (header, kind) = s
+        .rsplit_once('=')
+        .ok_or_else(|| format!("expected HEADER=TYPE, got {s:?}"))?;
+    let kind = ColumnType::from_code(kind).ok_or_else(|| {
+        format!(
+            "unknown type {kind:?}: use {}",
+            ColumnType::ALL.map(ColumnType::code).join(", ")
+        )
+    })?;
+    Ok((header.trim().to_owned(), kind))
 }
 
 #[derive(Subcommand)]
@@ -513,6 +553,31 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     dry_run,
                 },
         } => return import_statline(db, file, dataset, dry_run).await,
+        Command::Import {
+            command:
+                ImportCommand::Table {
+                    db,
+                    file,
+                    dataset,
+                    org,
+                    sheet,
+                    columns,
+                    dry_run,
+                },
+        } => {
+            return import_table(
+                db,
+                TableArgs {
+                    path: file,
+                    dataset,
+                    org,
+                    sheet,
+                    overrides: columns,
+                    dry_run,
+                },
+            )
+            .await;
+        }
         Command::Audit {
             command: AuditCommand::Verify { db },
         } => {
@@ -669,6 +734,195 @@ async fn import_statline(
     } else {
         println!("  stored {} figures in dataset {code}.", outcome.stored);
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+struct TableArgs {
+    path: PathBuf,
+    dataset: String,
+    org: String,
+    sheet: Option<String>,
+    overrides: Vec<(String, baken_domain::table::ColumnType)>,
+    dry_run: bool,
+}
+
+fn progress_bar(total: u64, what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg:10} {bar:30} {pos}/{len} rows, {per_sec}, eta {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message(what.to_owned());
+    bar
+}
+
+async fn import_table(db: DbArgs, args: TableArgs) -> Result<ExitCode> {
+    use baken_import::rollup::{Rollup, RollupPlan};
+    use baken_import::table::{TableFile, convert, infer};
+    let valid_code = args.dataset.len() >= 2
+        && args.dataset.len() <= 60
+        && args
+            .dataset
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !valid_code {
+        bail!("--dataset is 2 to 60 lowercase letters, digits and hyphens");
+    }
+    let meta = std::fs::metadata(&args.path)
+        .with_context(|| format!("cannot open {}", args.path.display()))?;
+    if meta.len() > MAX_IMPORT_BYTES {
+        bail!(
+            "{} is {} MiB; the limit is {} MiB",
+            args.path.display(),
+            meta.len() / (1024 * 1024),
+            MAX_IMPORT_BYTES / (1024 * 1024)
+        );
+    }
+    let file = TableFile::open(&args.path, args.sheet.as_deref())?;
+    let inference = infer(&file, &args.overrides)?;
+    println!(
+        "{}: {}, {} rows, {}",
+        file.name,
+        file.format(),
+        inference.rows,
+        if inference.decimal_comma {
+            "decimal comma"
+        } else {
+            "decimal point"
+        }
+    );
+    println!("  columns (set a type with --column \"header=type\"):");
+    for c in &inference.columns {
+        println!("    {:<32} {}", c.header, c.kind);
+    }
+    println!("  first rows:");
+    for row in inference.preview.iter().take(5) {
+        let shown: Vec<String> = row.iter().map(|v| v.chars().take(24).collect()).collect();
+        println!("    {}", shown.join(" | "));
+    }
+    let plan = RollupPlan::new(&inference.columns, &inference.categories);
+    match &plan {
+        Some(p) => println!("  rollup: {}", p.describe()),
+        None => println!("  rollup: none (needs a gemeentecode column and a datum or jaar column)"),
+    }
+
+    let store = open(&db).await?;
+    let bytes_checksum = {
+        use std::io::Read;
+        let mut f = std::fs::File::open(&args.path)?;
+        let mut buf = vec![0u8; 1 << 20];
+        // SHA-256 over the file in chunks; the bytes are not kept.
+        let mut digest = baken_import::StreamingChecksum::default();
+        loop {
+            let n = f.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            digest.update(&buf[..n]);
+        }
+        digest.finish()
+    };
+    let dataset = baken_domain::dataset::Dataset {
+        code: args.dataset.clone(),
+        title: format!("{} ({})", args.dataset, file.name),
+        source: format!("{} (own data)", args.org),
+        licence: "own data of the organisation".to_owned(),
+    };
+    let operator = Operator::command_line("import-table");
+    let mut import = if args.dry_run {
+        None
+    } else {
+        match store
+            .begin_table_import(
+                baken_store::dataset::Importer::Operator(&operator),
+                Some(&args.org),
+                &dataset,
+                &inference.columns,
+                &bytes_checksum,
+            )
+            .await
+            .map_err(explain)?
+        {
+            Some(import) => Some(import),
+            None => {
+                println!(
+                    "  {} was imported into {} before; nothing changed.",
+                    file.name, args.dataset
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
+    };
+    let bar = progress_bar(inference.rows, "checking");
+    let mut rollup = plan.map(Rollup::new);
+    let mut problems = Vec::new();
+    let mut problem_count = 0usize;
+    for item in file.rows()? {
+        let converted = match item {
+            Ok((row, cells)) => {
+                convert(row, &cells, &inference.columns, inference.decimal_comma).map(|c| (row, c))
+            }
+            Err(e) => Err(vec![e]),
+        };
+        match converted {
+            Ok((row, cells)) if problem_count == 0 => {
+                if let Some(r) = rollup.as_mut() {
+                    r.add(&cells);
+                }
+                if let Some(import) = import.as_mut() {
+                    import.push(row, cells).await?;
+                }
+            }
+            Ok(_) => {}
+            Err(errors) => {
+                problem_count += errors.len();
+                problems.extend(
+                    errors
+                        .into_iter()
+                        .take(100usize.saturating_sub(problems.len())),
+                );
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    if problem_count > 0 {
+        drop(import);
+        println!("  {problem_count} problem(s); nothing was stored:");
+        for p in &problems {
+            println!("    {p}");
+        }
+        if problem_count > problems.len() {
+            println!("    … and {} more", problem_count - problems.len());
+        }
+        return Ok(ExitCode::FAILURE);
+    }
+    let observations = rollup.map(|r| r.observations()).unwrap_or_default();
+    let Some(import) = import else {
+        println!(
+            "  dry run: every row is valid; {} rows and {} rolled-up figures would be stored. Nothing stored.",
+            inference.rows,
+            observations.len()
+        );
+        return Ok(ExitCode::SUCCESS);
+    };
+    let provenance = baken_domain::dataset::Provenance {
+        file_name: file.name.clone(),
+        checksum: bytes_checksum,
+        dataset: Some(args.dataset.clone()),
+        source: dataset.source.clone(),
+        licence: dataset.licence.clone(),
+        rows_read: inference.rows,
+    };
+    let rows = import.finish(&provenance, &observations).await?;
+    println!(
+        "  stored {rows} rows in dataset {} of {}, and {} rolled-up figures.",
+        args.dataset,
+        args.org,
+        observations.len()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

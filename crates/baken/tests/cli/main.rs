@@ -546,3 +546,221 @@ async fn something_that_is_not_statline_is_refused_with_a_reason() {
     assert!(!out.status.success());
     assert!(text(&out).contains("Regio's"), "{}", text(&out));
 }
+
+#[tokio::test]
+async fn an_organisations_table_imports_all_or_nothing_with_rollups() {
+    let cli = Cli::new().await;
+    cli.run(
+        &[
+            "org",
+            "add",
+            "--code",
+            "tilburg",
+            "--name",
+            "Gemeente Tilburg",
+            "--type",
+            "gemeente",
+            "--municipality-code",
+            "GM0855",
+        ],
+        None,
+    );
+    let text_1252 = "gemeente;datum;soort;bedrag\r\nGM0855;03-01-2024;café;1.234,50\r\nGM0855;2024-02-29;coöperatie;-12,5\r\nGM0758;15-03-2023;café;0,75\r\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text_1252);
+    let path = std::env::temp_dir().join(format!("baken-eigen-{}.csv", rand_suffix()));
+    std::fs::write(&path, &bytes).unwrap();
+    let p = path.to_str().unwrap();
+
+    let dry = cli.run(
+        &[
+            "import",
+            "table",
+            p,
+            "--dataset",
+            "eigen",
+            "--org",
+            "tilburg",
+            "--dry-run",
+        ],
+        None,
+    );
+    assert!(dry.status.success(), "{}", text(&dry));
+    assert!(
+        text(&dry).contains("CSV (Windows-1252, ;)"),
+        "{}",
+        text(&dry)
+    );
+    assert!(
+        text(&dry).contains("bedrag                           decimaal"),
+        "{}",
+        text(&dry)
+    );
+    assert_eq!(
+        cli.db
+            .store
+            .query_i64("SELECT COUNT(*) FROM datasets WHERE code = 'eigen'")
+            .await
+            .unwrap(),
+        0
+    );
+
+    let ok = cli.run(
+        &[
+            "import",
+            "table",
+            p,
+            "--dataset",
+            "eigen",
+            "--org",
+            "tilburg",
+        ],
+        None,
+    );
+    assert!(ok.status.success(), "{}", text(&ok));
+    let store = &cli.db.store;
+    let sum = store
+        .query_i64("SELECT CAST(value * 100 AS BIGINT) FROM observations WHERE dataset = 'eigen' AND area_code = 'GM0855' AND period = '2024' AND measure = 'som bedrag'")
+        .await
+        .unwrap();
+    assert_eq!(sum, 122_200);
+    let cafes = store
+        .query_i64("SELECT CAST(value AS BIGINT) FROM observations WHERE dataset = 'eigen' AND area_code = 'GM0758' AND category = 'soort: café'")
+        .await
+        .unwrap();
+    assert_eq!(cafes, 1);
+    let again = cli.run(
+        &[
+            "import",
+            "table",
+            p,
+            "--dataset",
+            "eigen",
+            "--org",
+            "tilburg",
+        ],
+        None,
+    );
+    assert!(text(&again).contains("nothing changed"), "{}", text(&again));
+
+    // A bad row in the middle: nothing of the new file is stored, the old one stays.
+    let broken = text_1252.replace("-12,5", "twaalf");
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&broken);
+    std::fs::write(&path, &bytes).unwrap();
+    let before = store
+        .query_i64("SELECT COUNT(*) FROM observations WHERE dataset = 'eigen'")
+        .await
+        .unwrap();
+    let bad = cli.run(
+        &[
+            "import",
+            "table",
+            p,
+            "--dataset",
+            "eigen",
+            "--org",
+            "tilburg",
+            "--column",
+            "bedrag=decimaal",
+        ],
+        None,
+    );
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad).contains("row 3, column bedrag: \"twaalf\""),
+        "{}",
+        text(&bad)
+    );
+    assert_eq!(
+        store
+            .query_i64("SELECT COUNT(*) FROM observations WHERE dataset = 'eigen'")
+            .await
+            .unwrap(),
+        before
+    );
+    assert_eq!(
+        store
+            .query_i64("SELECT row_count FROM org_tables WHERE dataset = 'eigen'")
+            .await
+            .unwrap(),
+        3
+    );
+    std::fs::remove_file(path).ok();
+}
+
+#[tokio::test]
+async fn generated_demo_data_is_deterministic_and_imports_like_any_table() {
+    let cli = Cli::new().await;
+    cli.run(
+        &[
+            "org",
+            "add",
+            "--code",
+            "breda",
+            "--name",
+            "Gemeente Breda",
+            "--type",
+            "gemeente",
+            "--municipality-code",
+            "GM0758",
+        ],
+        None,
+    );
+    let out = std::env::temp_dir().join(format!("baken-gen-cli-{}", rand_suffix()));
+    let generate = |dir: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_baken"))
+            .args([
+                "demo", "generate", "--seed", "11", "--scale", "3000", "--out",
+            ])
+            .arg(dir)
+            .output()
+            .unwrap()
+    };
+    assert!(generate(&out).status.success());
+    let again = out.with_extension("again");
+    assert!(generate(&again).status.success());
+    for f in [
+        "vastgoedtransacties.csv",
+        "fiu_transacties.csv",
+        "vestigingen.csv",
+        "drugsincidenten.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(out.join(f)).unwrap(),
+            std::fs::read(again.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    let fiu = out.join("fiu_transacties.csv");
+    let imported = cli.run(
+        &[
+            "import",
+            "table",
+            fiu.to_str().unwrap(),
+            "--dataset",
+            "fiu",
+            "--org",
+            "breda",
+        ],
+        None,
+    );
+    assert!(imported.status.success(), "{}", text(&imported));
+    assert_eq!(
+        cli.db
+            .store
+            .query_i64("SELECT row_count FROM org_tables WHERE dataset = 'fiu'")
+            .await
+            .unwrap(),
+        750
+    );
+    let suspicious = cli
+        .db
+        .store
+        .query_i64(
+            "SELECT COUNT(*) FROM observations WHERE dataset = 'fiu' AND category = 'verdacht: ja'",
+        )
+        .await
+        .unwrap();
+    assert!(suspicious > 10);
+    std::fs::remove_dir_all(out).ok();
+    std::fs::remove_dir_all(again).ok();
+}
