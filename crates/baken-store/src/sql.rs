@@ -21,6 +21,9 @@ pub(crate) enum Bind {
 pub(crate) struct SqlBuilder {
     sql: String,
     binds: Vec<Bind>,
+    /// Write `?` instead of `$n`: SQLite binds anonymous parameters in order without looking
+    /// each one up by name (a lookup that grows with the number of parameters).
+    anonymous: bool,
 }
 
 impl SqlBuilder {
@@ -31,8 +34,12 @@ impl SqlBuilder {
 
     pub(crate) fn bind(&mut self, value: Bind) -> &mut Self {
         self.binds.push(value);
-        self.sql.push('$');
-        self.sql.push_str(&self.binds.len().to_string());
+        if self.anonymous {
+            self.sql.push('?');
+        } else {
+            self.sql.push('$');
+            self.sql.push_str(&self.binds.len().to_string());
+        }
         self
     }
 
@@ -78,13 +85,19 @@ pub(crate) async fn upsert_batched(
 ) -> Result<u64, sqlx::Error> {
     const MAX_PARAMS: usize = 3000;
     let per_batch = (MAX_PARAMS / width.max(1)).max(1);
+    // On SQLite, numbered parameters are looked up by name one by one, which grows with the
+    // square of their number; anonymous `?` parameters bind in order.
+    let anonymous = conn.backend_name().eq_ignore_ascii_case("sqlite");
     let mut inserted = 0;
     let mut batch: Vec<Vec<Bind>> = Vec::with_capacity(per_batch);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         batch.clear();
         batch.extend(rows.by_ref().take(per_batch));
-        let mut sql = SqlBuilder::default();
+        let mut sql = SqlBuilder {
+            anonymous,
+            ..SqlBuilder::default()
+        };
         for (i, row) in batch.drain(..).enumerate() {
             sql.push(if i == 0 { "(" } else { ", (" });
             for (j, value) in row.into_iter().enumerate() {
@@ -118,5 +131,11 @@ mod tests {
             .bind(Bind::Text("x".into()));
         assert_eq!(b.sql, " WHERE a = $1 AND b = $2");
         assert_eq!(b.binds.len(), 2);
+        let mut a = SqlBuilder {
+            anonymous: true,
+            ..SqlBuilder::default()
+        };
+        a.push("(").bind(Bind::Int(1)).push(", ").bind(Bind::Int(2)).push(")");
+        assert_eq!(a.sql, "(?, ?)");
     }
 }
