@@ -135,7 +135,11 @@ mod tests {
             anonymous: true,
             ..SqlBuilder::default()
         };
-        a.push("(").bind(Bind::Int(1)).push(", ").bind(Bind::Int(2)).push(")");
+        a.push("(")
+            .bind(Bind::Int(1))
+            .push(", ")
+            .bind(Bind::Int(2))
+            .push(")");
         assert_eq!(a.sql, "(?, ?)");
     }
 }

@@ -1,6 +1,8 @@
 //! The `baken` command line: serve the web application, migrate, manage users and tokens,
 //! verify the audit chain.
 
+mod bench;
+
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -90,6 +92,11 @@ enum Command {
     Import {
         #[command(subcommand)]
         command: ImportCommand,
+    },
+    /// Benchmarks that print figures against named baselines.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
     },
     /// Check the audit chain.
     Audit {
@@ -233,6 +240,20 @@ fn parse_column_override(s: &str) -> Result<(String, baken_domain::table::Column
         )
     })?;
     Ok((header.trim().to_owned(), kind))
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Generate property transactions, then import the same CSV with `baken import table`
+    /// (into SQLite), with `sqlite3 .import` into the same schema, and with DuckDB
+    /// (`read_csv`, the Python package); print rows per second, peak memory and ratios.
+    Import {
+        /// Number of transactions.
+        #[arg(long, default_value_t = 10_000_000)]
+        rows: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -514,6 +535,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 })?;
             println!("{token}");
         }
+        Command::Bench {
+            command: BenchCommand::Import { rows, seed },
+        } => bench_import(rows, seed)?,
         Command::Demo {
             command: DemoCommand::Generate { seed, scale, out },
         } => {
@@ -735,6 +759,119 @@ async fn import_statline(
         println!("  stored {} figures in dataset {code}.", outcome.stored);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn bench_import(rows: u64, seed: u64) -> Result<()> {
+    let dir = bench::scratch_dir();
+    std::fs::create_dir_all(&dir)?;
+    let me = std::env::current_exe()?;
+    println!(
+        "Generating {rows} property transactions (seed {seed}) in {} …",
+        dir.display()
+    );
+    let generated = dir.join("gen");
+    let status = std::process::Command::new(&me)
+        .args([
+            "demo",
+            "generate",
+            "--seed",
+            &seed.to_string(),
+            "--scale",
+            &rows.to_string(),
+            "--out",
+        ])
+        .arg(&generated)
+        .stdout(std::process::Stdio::null())
+        .status()?;
+    if !status.success() {
+        bail!("generating the data failed");
+    }
+    let csv = generated.join("vastgoedtransacties.csv");
+    let db = format!("sqlite://{}", dir.join("baken.db").display());
+    let key = dir.join("audit.key");
+    let prepare = |args: &[&str]| -> Result<()> {
+        let ok = std::process::Command::new(&me)
+            .args(args)
+            .args(["--database", &db, "--audit-key-file"])
+            .arg(&key)
+            .stdout(std::process::Stdio::null())
+            .status()?
+            .success();
+        if ok { Ok(()) } else { bail!("{args:?} failed") }
+    };
+    prepare(&["migrate"])?;
+    prepare(&[
+        "org", "add", "--code", "bench", "--name", "Bench", "--type", "overig",
+    ])?;
+
+    let mut results: Vec<(&str, Option<bench::Measured>, String)> = Vec::new();
+    let baken = bench::measure(
+        std::process::Command::new(&me)
+            .args(["import", "table"])
+            .arg(&csv)
+            .args([
+                "--dataset",
+                "bench",
+                "--org",
+                "bench",
+                "--database",
+                &db,
+                "--audit-key-file",
+            ])
+            .arg(&key),
+    )?;
+    results.push((
+        "baken import table (validating)",
+        Some(baken),
+        String::new(),
+    ));
+
+    let schema = bench::sqlite_schema(&csv)?;
+    let s3 = dir.join("sqlite3.db");
+    let sqlite3 = std::process::Command::new("sqlite3")
+        .arg(&s3)
+        .arg(&schema)
+        .status();
+    match sqlite3 {
+        Ok(s) if s.success() => {
+            let m = bench::measure(
+                std::process::Command::new("sqlite3")
+                    .arg(&s3)
+                    .arg(format!(".import --csv --skip 1 {} t", csv.display())),
+            )?;
+            results.push(("sqlite3 .import (same schema)", Some(m), String::new()));
+        }
+        _ => results.push((
+            "sqlite3 .import",
+            None,
+            "not run: install the sqlite3 shell".into(),
+        )),
+    }
+
+    let duck = dir.join("duck.db");
+    let script = "import sys, duckdb\n\
+con = duckdb.connect(sys.argv[1])\n\
+path = sys.argv[2].replace(\"'\", \"''\")\n\
+con.execute(f\"CREATE TABLE t AS SELECT * FROM read_csv('{path}')\")\n";
+    let has_duckdb = std::process::Command::new("python3")
+        .args(["-c", "import duckdb"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if has_duckdb {
+        let m = bench::measure(
+            std::process::Command::new("python3")
+                .args(["-c", script])
+                .arg(&duck)
+                .arg(&csv),
+        )?;
+        results.push(("duckdb read_csv (Python)", Some(m), String::new()));
+    } else {
+        results.push(("duckdb", None, "not run: pip install duckdb".into()));
+    }
+    bench::report(rows, &results);
+    std::fs::remove_dir_all(&dir).ok();
+    Ok(())
 }
 
 struct TableArgs {
