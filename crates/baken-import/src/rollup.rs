@@ -1,7 +1,7 @@
 //! Aggregating an organisation's records at import into figures per area, year and category:
 //! what dashboards read, so they never touch a record.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
 use baken_domain::area::{AreaCode, Observation};
 use baken_domain::table::{Cell, Column, ColumnType};
@@ -88,30 +88,54 @@ impl RollupPlan {
     }
 }
 
+/// Gives each distinct string a small number, allocating only for new ones.
+#[derive(Debug, Clone, Default)]
+struct Interner {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(id) = self.ids.get(s) {
+            return *id;
+        }
+        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.ids.insert(s.to_owned(), id);
+        self.names.push(s.to_owned());
+        id
+    }
+}
+
 /// Running totals.
 #[derive(Debug, Clone)]
 pub struct Rollup {
     plan: RollupPlan,
-    /// (area, year, category) → (count, sums)
-    totals: BTreeMap<(String, String, String), (u64, Vec<f64>)>,
+    strings: Interner,
+    /// (area, year, category) as interned ids → (count, sums)
+    totals: HashMap<(u32, u32, u32), (u64, Vec<f64>)>,
 }
 
 impl Rollup {
     pub fn new(plan: RollupPlan) -> Self {
+        let mut strings = Interner::default();
+        strings.id("");
         Self {
             plan,
-            totals: BTreeMap::new(),
+            strings,
+            totals: HashMap::new(),
         }
     }
 
-    fn text(cell: &Cell) -> Option<String> {
+    fn text(cell: &Cell) -> Option<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
         match cell {
             Cell::Null => None,
-            Cell::Integer(i) => Some(i.to_string()),
-            Cell::Decimal(d) => Some(d.to_string()),
-            Cell::Date(d) => Some(d.clone()),
-            Cell::Boolean(b) => Some(if *b { "ja".into() } else { "nee".into() }),
-            Cell::Text(t) => Some(t.clone()),
+            Cell::Integer(i) => Some(Cow::Owned(i.to_string())),
+            Cell::Decimal(d) => Some(Cow::Owned(d.to_string())),
+            Cell::Date(d) => Some(Cow::Borrowed(d)),
+            Cell::Boolean(b) => Some(Cow::Borrowed(if *b { "ja" } else { "nee" })),
+            Cell::Text(t) => Some(Cow::Borrowed(t)),
         }
     }
 
@@ -123,33 +147,30 @@ impl Rollup {
         ) else {
             return;
         };
-        let year: String = period.chars().take(4).collect();
-        let sums: Vec<f64> = self
-            .plan
-            .sums
-            .iter()
-            .map(|i| match cells.get(*i) {
+        let area = self.strings.id(&area);
+        let year = self.strings.id(period.get(..4).unwrap_or(&period));
+        let n = self.plan.sums.len();
+        let total = self
+            .totals
+            .entry((area, year, 0))
+            .or_insert_with(|| (0, vec![0.0; n]));
+        total.0 += 1;
+        for (t, i) in total.1.iter_mut().zip(&self.plan.sums) {
+            *t += match cells.get(*i) {
                 Some(Cell::Integer(v)) => *v as f64,
                 Some(Cell::Decimal(v)) => *v,
                 _ => 0.0,
-            })
-            .collect();
-        let mut bump = |category: String, with_sums: bool| {
-            let entry = self
-                .totals
-                .entry((area.clone(), year.clone(), category))
-                .or_insert_with(|| (0, vec![0.0; sums.len()]));
-            entry.0 += 1;
-            if with_sums {
-                for (t, v) in entry.1.iter_mut().zip(&sums) {
-                    *t += v;
-                }
-            }
-        };
-        bump(String::new(), true);
-        for i in self.plan.categories.clone() {
+            };
+        }
+        for c in 0..self.plan.categories.len() {
+            let i = self.plan.categories[c];
             if let Some(value) = cells.get(i).and_then(Self::text) {
-                bump(format!("{}: {value}", self.plan.headers[i]), false);
+                let label = format!("{}: {value}", self.plan.headers[i]);
+                let category = self.strings.id(&label);
+                self.totals
+                    .entry((area, year, category))
+                    .or_insert_with(|| (0, Vec::new()))
+                    .0 += 1;
             }
         }
     }
@@ -157,15 +178,20 @@ impl Rollup {
     /// The figures: `aantal` per area, year and category, and `som <column>` per area and year.
     pub fn observations(&self) -> Vec<Observation> {
         let mut out = Vec::new();
-        for ((area, year, category), (count, sums)) in &self.totals {
-            let Ok(area) = AreaCode::parse(area) else {
+        let mut keys: Vec<&(u32, u32, u32)> = self.totals.keys().collect();
+        keys.sort_unstable();
+        for key in keys {
+            let (count, sums) = &self.totals[key];
+            let name = |id: u32| self.strings.names[id as usize].as_str();
+            let Ok(area) = AreaCode::parse(name(key.0)) else {
                 continue;
             };
+            let (year, category) = (name(key.1), name(key.2));
             out.push(Observation {
                 area: area.clone(),
-                period: year.clone(),
+                period: year.to_owned(),
                 measure: "aantal".into(),
-                category: category.clone(),
+                category: category.to_owned(),
                 value: Some(*count as f64),
                 symbol: None,
             });
@@ -173,7 +199,7 @@ impl Rollup {
                 for (i, total) in self.plan.sums.iter().zip(sums) {
                     out.push(Observation {
                         area: area.clone(),
-                        period: year.clone(),
+                        period: year.to_owned(),
                         measure: format!("som {}", self.plan.headers[*i]),
                         category: String::new(),
                         value: Some(*total),

@@ -22,6 +22,8 @@ use crate::text::{Encoding, detect_delimiter};
 pub const MAX_FIELD_CHARS: usize = 10_000;
 /// The most columns accepted.
 pub const MAX_COLUMNS: usize = 250;
+/// Types are inferred from this many rows; every row is still checked against them.
+pub const SAMPLE_ROWS: u64 = 20_000;
 /// Categories are columns with at most this many distinct values.
 pub const MAX_CATEGORY_VALUES: usize = 50;
 
@@ -305,7 +307,12 @@ impl TableFile {
 #[derive(Debug, Clone)]
 pub struct Inference {
     pub columns: Vec<Column>,
-    pub rows: u64,
+    /// Rows read to infer the types (all of them when the file is small).
+    pub sampled: u64,
+    /// True when every row was read; otherwise [`Inference::estimated_rows`] estimates.
+    pub complete: bool,
+    /// The number of data rows, exact when `complete`, else estimated from the file size.
+    pub estimated_rows: u64,
     pub decimal_comma: bool,
     /// Distinct values of columns that can serve as categories (at most
     /// [`MAX_CATEGORY_VALUES`]), by column key.
@@ -384,8 +391,9 @@ fn text_of(cell: &RawCell) -> String {
     }
 }
 
-/// Reads every row once and settles each column's type: the most specific type every
-/// non-empty cell fits, unless `overrides` (by header) say otherwise.
+/// Settles each column's type from the first [`SAMPLE_ROWS`] rows: the most specific type
+/// every non-empty cell fits, unless `overrides` (by header) say otherwise. A later row that
+/// does not fit is reported when the rows are converted.
 pub fn infer(
     file: &TableFile,
     overrides: &[(String, ColumnType)],
@@ -418,8 +426,13 @@ pub fn infer(
     let mut distinct: Vec<Option<BTreeSet<String>>> = vec![Some(BTreeSet::new()); width];
     let mut preview = Vec::new();
     let mut rows = 0u64;
+    let mut complete = true;
     let decimal_default = file.decimal_comma_default();
     for item in file.rows()? {
+        if rows >= SAMPLE_ROWS {
+            complete = false;
+            break;
+        }
         let (_, cells) = item.map_err(|e| ImportError::Rows {
             file: file.name.clone(),
             errors: vec![e],
@@ -487,13 +500,34 @@ pub fn infer(
         })
         .filter_map(|(col, set)| set.map(|s| (col.key.clone(), s)))
         .collect();
+    let estimated_rows = if complete {
+        rows
+    } else {
+        // The sample's share of the file, by bytes.
+        let size = std::fs::metadata(&file.path).map(|m| m.len()).unwrap_or(0);
+        let sampled_bytes: usize = preview_bytes(file, rows).unwrap_or(1).max(1);
+        (size as f64 / sampled_bytes as f64 * rows as f64) as u64
+    };
     Ok(Inference {
         columns,
-        rows,
+        sampled: rows,
+        complete,
+        estimated_rows,
         decimal_comma,
         categories,
         preview,
     })
+}
+
+/// The bytes taken by the header and the first `rows` rows of a CSV file.
+fn preview_bytes(file: &TableFile, rows: u64) -> Option<usize> {
+    let mut reader = file.csv_reader().ok()?;
+    let mut record = csv::ByteRecord::new();
+    let mut n = 0;
+    while n < rows && reader.read_byte_record(&mut record).ok()? {
+        n += 1;
+    }
+    usize::try_from(reader.position().byte()).ok()
 }
 
 /// Validates one row against the columns; every problem is named.

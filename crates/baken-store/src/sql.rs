@@ -43,6 +43,22 @@ impl SqlBuilder {
         self
     }
 
+    /// As [`SqlBuilder::query`], moving the values instead of copying them.
+    pub(crate) fn into_query(self, prefix: &str) -> Query<'static, Any, AnyArguments> {
+        let mut query = sqlx::query(AssertSqlSafe(format!("{prefix}{}", self.sql)));
+        for bind in self.binds {
+            query = match bind {
+                Bind::Int(v) => query.bind(v),
+                Bind::Text(v) => query.bind(v),
+                Bind::OptInt(v) => query.bind(v),
+                Bind::OptText(v) => query.bind(v),
+                Bind::OptReal(Some(v)) => query.bind(v),
+                Bind::OptReal(None) => query.bind(None::<f32>),
+            };
+        }
+        query
+    }
+
     /// The query `prefix` + the built text, with every value bound.
     pub(crate) fn query(&self, prefix: &str) -> Query<'static, Any, AnyArguments> {
         let mut query = sqlx::query(AssertSqlSafe(format!("{prefix}{}", self.sql)));
@@ -110,7 +126,7 @@ pub(crate) async fn upsert_batched(
         }
         sql.push(suffix);
         inserted += sql
-            .query(&format!("INSERT INTO {table_and_columns} VALUES "))
+            .into_query(&format!("INSERT INTO {table_and_columns} VALUES "))
             .execute(&mut *conn)
             .await?
             .rows_affected();

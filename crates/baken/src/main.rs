@@ -920,10 +920,11 @@ async fn import_table(db: DbArgs, args: TableArgs) -> Result<ExitCode> {
     let file = TableFile::open(&args.path, args.sheet.as_deref())?;
     let inference = infer(&file, &args.overrides)?;
     println!(
-        "{}: {}, {} rows, {}",
+        "{}: {}, {}{} rows, {}",
         file.name,
         file.format(),
-        inference.rows,
+        if inference.complete { "" } else { "about " },
+        inference.estimated_rows,
         if inference.decimal_comma {
             "decimal comma"
         } else {
@@ -992,7 +993,8 @@ async fn import_table(db: DbArgs, args: TableArgs) -> Result<ExitCode> {
             }
         }
     };
-    let bar = progress_bar(inference.rows, "checking");
+    let bar = progress_bar(inference.estimated_rows, "checking");
+    let mut rows_read = 0u64;
     let mut rollup = plan.map(Rollup::new);
     let mut problems = Vec::new();
     let mut problem_count = 0usize;
@@ -1003,6 +1005,7 @@ async fn import_table(db: DbArgs, args: TableArgs) -> Result<ExitCode> {
             }
             Err(e) => Err(vec![e]),
         };
+        rows_read += 1;
         match converted {
             Ok((row, cells)) if problem_count == 0 => {
                 if let Some(r) = rollup.as_mut() {
@@ -1028,6 +1031,12 @@ async fn import_table(db: DbArgs, args: TableArgs) -> Result<ExitCode> {
     if problem_count > 0 {
         drop(import);
         println!("  {problem_count} problem(s); nothing was stored:");
+        if !inference.complete {
+            println!(
+                "  (types were inferred from the first {} rows; set one with --column \"header=type\")",
+                inference.sampled
+            );
+        }
         for p in &problems {
             println!("    {p}");
         }
@@ -1040,7 +1049,7 @@ async fn import_table(db: DbArgs, args: TableArgs) -> Result<ExitCode> {
     let Some(import) = import else {
         println!(
             "  dry run: every row is valid; {} rows and {} rolled-up figures would be stored. Nothing stored.",
-            inference.rows,
+            rows_read,
             observations.len()
         );
         return Ok(ExitCode::SUCCESS);
@@ -1051,7 +1060,7 @@ async fn import_table(db: DbArgs, args: TableArgs) -> Result<ExitCode> {
         dataset: Some(args.dataset.clone()),
         source: dataset.source.clone(),
         licence: dataset.licence.clone(),
-        rows_read: inference.rows,
+        rows_read,
     };
     let rows = import.finish(&provenance, &observations).await?;
     println!(
