@@ -214,7 +214,7 @@ impl TableFile {
         Ok(self)
     }
 
-    fn csv_reader(&self) -> Result<csv::Reader<Box<dyn Read>>, ImportError> {
+    fn csv_reader(&self) -> Result<csv::Reader<Box<dyn Read + Send>>, ImportError> {
         let Source::Csv {
             encoding,
             delimiter,
@@ -223,7 +223,7 @@ impl TableFile {
             return Err(io_error(&self.name, "not a CSV file"));
         };
         let file = File::open(&self.path).map_err(|e| io_error(&self.name, e))?;
-        let decoded: Box<dyn Read> = match encoding {
+        let decoded: Box<dyn Read + Send> = match encoding {
             Encoding::Windows1252 => Box::new(
                 encoding_rs_io::DecodeReaderBytesBuilder::new()
                     .encoding(Some(encoding_rs::WINDOWS_1252))
@@ -263,7 +263,7 @@ impl TableFile {
     }
 
     /// Every data row, numbered as a spreadsheet shows it (the header is row 1).
-    pub fn rows(&self) -> Result<Box<dyn Iterator<Item = RowResult> + '_>, ImportError> {
+    pub fn rows(&self) -> Result<Box<dyn Iterator<Item = RowResult> + Send + '_>, ImportError> {
         match &self.source {
             Source::Xlsx { rows } => Ok(Box::new(
                 rows.iter()

@@ -136,49 +136,61 @@ impl Store {
             &mut tx,
             &format!("areas ({AREA_COLUMNS})"),
             10,
-            bundle.areas.iter().map(|a| {
-                vec![
-                    Bind::Text(a.code.to_string()),
-                    Bind::Int(i64::from(a.year)),
-                    Bind::Text(a.code.level().code().to_owned()),
-                    Bind::Text(a.name.clone()),
-                    Bind::OptText(a.province.as_ref().map(ToString::to_string)),
-                    Bind::OptText(a.police_unit.as_ref().map(ToString::to_string)),
-                    Bind::OptText(a.riec_region.clone()),
-                    Bind::OptText(a.safety_region.as_ref().map(ToString::to_string)),
-                    Bind::OptInt(a.population),
-                    Bind::OptInt(a.urbanity.map(i64::from)),
-                ]
-            }),
+            bundle
+                .areas
+                .iter()
+                .map(|a| {
+                    vec![
+                        Bind::Text(a.code.to_string()),
+                        Bind::Int(i64::from(a.year)),
+                        Bind::Text(a.code.level().code().to_owned()),
+                        Bind::Text(a.name.clone()),
+                        Bind::OptText(a.province.as_ref().map(ToString::to_string)),
+                        Bind::OptText(a.police_unit.as_ref().map(ToString::to_string)),
+                        Bind::OptText(a.riec_region.clone()),
+                        Bind::OptText(a.safety_region.as_ref().map(ToString::to_string)),
+                        Bind::OptInt(a.population),
+                        Bind::OptInt(a.urbanity.map(i64::from)),
+                    ]
+                })
+                .collect(),
         )
         .await?;
         let boundaries = insert_batched(
             &mut tx,
             "area_boundaries (code, year, geometry)",
             3,
-            bundle.boundaries.iter().map(|b| {
-                vec![
-                    Bind::Text(b.code.to_string()),
-                    Bind::Int(i64::from(b.year)),
-                    Bind::Text(b.geometry.clone()),
-                ]
-            }),
+            bundle
+                .boundaries
+                .iter()
+                .map(|b| {
+                    vec![
+                        Bind::Text(b.code.to_string()),
+                        Bind::Int(i64::from(b.year)),
+                        Bind::Text(b.geometry.clone()),
+                    ]
+                })
+                .collect(),
         )
         .await?;
         let sbi_codes = insert_batched(
             &mut tx,
             "sbi_codes (code, section, description, parent_code, level, has_children)",
             6,
-            bundle.sbi.iter().map(|s| {
-                vec![
-                    Bind::Text(s.code.clone()),
-                    Bind::Text(s.section.clone()),
-                    Bind::Text(s.description.clone()),
-                    Bind::OptText(s.parent.clone()),
-                    Bind::Int(i64::from(s.level)),
-                    Bind::Int(i64::from(s.has_children)),
-                ]
-            }),
+            bundle
+                .sbi
+                .iter()
+                .map(|s| {
+                    vec![
+                        Bind::Text(s.code.clone()),
+                        Bind::Text(s.section.clone()),
+                        Bind::Text(s.description.clone()),
+                        Bind::OptText(s.parent.clone()),
+                        Bind::Int(i64::from(s.level)),
+                        Bind::Int(i64::from(s.has_children)),
+                    ]
+                })
+                .collect(),
         )
         .await?;
         let mut observations = 0;
@@ -198,17 +210,19 @@ impl Store {
                 &mut tx,
                 "observations (dataset, area_code, period, measure, category, value, symbol)",
                 7,
-                rows.iter().map(|o| {
-                    vec![
-                        Bind::Text(dataset.code.clone()),
-                        Bind::Text(o.area.to_string()),
-                        Bind::Text(o.period.clone()),
-                        Bind::Text(o.measure.clone()),
-                        Bind::Text(o.category.clone()),
-                        Bind::OptReal(o.value),
-                        Bind::OptText(symbol_code(o.symbol)),
-                    ]
-                }),
+                rows.iter()
+                    .map(|o| {
+                        vec![
+                            Bind::Text(dataset.code.clone()),
+                            Bind::Text(o.area.to_string()),
+                            Bind::Text(o.period.clone()),
+                            Bind::Text(o.measure.clone()),
+                            Bind::Text(o.category.clone()),
+                            Bind::OptReal(o.value),
+                            Bind::OptText(symbol_code(o.symbol)),
+                        ]
+                    })
+                    .collect(),
             )
             .await?;
         }

@@ -136,17 +136,20 @@ impl Store {
             &mut tx,
             "observations (dataset, area_code, period, measure, category, value, symbol)",
             7,
-            observations.iter().map(|o| {
-                vec![
-                    Bind::Text(dataset.code.clone()),
-                    Bind::Text(o.area.to_string()),
-                    Bind::Text(o.period.clone()),
-                    Bind::Text(o.measure.clone()),
-                    Bind::Text(o.category.clone()),
-                    Bind::OptReal(o.value),
-                    Bind::OptText(o.symbol.map(|s: Symbol| s.code().to_owned())),
-                ]
-            }),
+            observations
+                .iter()
+                .map(|o| {
+                    vec![
+                        Bind::Text(dataset.code.clone()),
+                        Bind::Text(o.area.to_string()),
+                        Bind::Text(o.period.clone()),
+                        Bind::Text(o.measure.clone()),
+                        Bind::Text(o.category.clone()),
+                        Bind::OptReal(o.value),
+                        Bind::OptText(o.symbol.map(|s: Symbol| s.code().to_owned())),
+                    ]
+                })
+                .collect(),
             " ON CONFLICT (dataset, area_code, period, measure, category) \
              DO UPDATE SET value = excluded.value, symbol = excluded.symbol",
         )

@@ -79,6 +79,11 @@ macro_rules! migrations {
                 "org_tables",
                 include_str!(concat!("../migrations/", $backend, "/0003_org_tables.sql")),
             ),
+            (
+                4,
+                "jobs",
+                include_str!(concat!("../migrations/", $backend, "/0004_jobs.sql")),
+            ),
         ]
     };
 }

@@ -16,6 +16,7 @@ pub mod dataset;
 mod db;
 pub mod demo;
 mod error;
+pub mod job;
 pub mod org;
 mod sql;
 pub mod table;

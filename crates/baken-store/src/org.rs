@@ -23,6 +23,8 @@ use crate::{Page, Paged, Store, StoreError, now_ms};
 pub enum AuthMethod {
     Session,
     ApiToken,
+    /// A background job, acting for the user who started it.
+    Job,
 }
 
 /// An authenticated user acting within its organisation. Made only by [`crate::auth`].

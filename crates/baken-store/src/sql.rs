@@ -86,7 +86,7 @@ pub(crate) async fn insert_batched(
     conn: &mut sqlx::AnyConnection,
     table_and_columns: &str,
     width: usize,
-    rows: impl IntoIterator<Item = Vec<Bind>>,
+    rows: Vec<Vec<Bind>>,
 ) -> Result<u64, sqlx::Error> {
     upsert_batched(conn, table_and_columns, width, rows, "").await
 }
@@ -96,7 +96,7 @@ pub(crate) async fn upsert_batched(
     conn: &mut sqlx::AnyConnection,
     table_and_columns: &str,
     width: usize,
-    rows: impl IntoIterator<Item = Vec<Bind>>,
+    rows: Vec<Vec<Bind>>,
     suffix: &str,
 ) -> Result<u64, sqlx::Error> {
     const MAX_PARAMS: usize = 3000;

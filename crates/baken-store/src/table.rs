@@ -243,17 +243,20 @@ impl TableImport {
             &mut self.tx,
             "observations (dataset, area_code, period, measure, category, value, symbol)",
             7,
-            rollups.iter().map(|o| {
-                vec![
-                    Bind::Text(code.clone()),
-                    Bind::Text(o.area.to_string()),
-                    Bind::Text(o.period.clone()),
-                    Bind::Text(o.measure.clone()),
-                    Bind::Text(o.category.clone()),
-                    Bind::OptReal(o.value),
-                    Bind::OptText(o.symbol.map(|s| s.code().to_owned())),
-                ]
-            }),
+            rollups
+                .iter()
+                .map(|o| {
+                    vec![
+                        Bind::Text(code.clone()),
+                        Bind::Text(o.area.to_string()),
+                        Bind::Text(o.period.clone()),
+                        Bind::Text(o.measure.clone()),
+                        Bind::Text(o.category.clone()),
+                        Bind::OptReal(o.value),
+                        Bind::OptText(o.symbol.map(|s| s.code().to_owned())),
+                    ]
+                })
+                .collect(),
             " ON CONFLICT (dataset, area_code, period, measure, category) \
              DO UPDATE SET value = excluded.value, symbol = excluded.symbol",
         )

@@ -33,7 +33,12 @@ pub enum Access {
 pub enum TenantParam {
     /// `{id}` is a user id.
     User,
+    /// `{id}` is a background job (an import) id.
+    Job,
 }
+
+/// Paths that take uploads larger than the general body limit.
+pub const UPLOAD_PATHS: [&str; 1] = ["/importeren"];
 
 /// What the registry says about a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,6 +192,39 @@ pub(crate) fn registry() -> Vec<Route> {
             "/beheer/thema",
             P(Permission::ManageOrganisation),
             post(pages::admin::update_theme),
+        ),
+        // Importing an organisation's own data
+        route(
+            "GET",
+            "/importeren",
+            P(Permission::ImportData),
+            get(pages::import::page),
+        ),
+        route(
+            "POST",
+            "/importeren",
+            P(Permission::ImportData),
+            post(pages::import::upload).layer(axum::extract::DefaultBodyLimit::max(
+                baken_store::job::MAX_JOB_FILE_BYTES + 64 * 1024,
+            )),
+        ),
+        tenant(
+            route(
+                "GET",
+                "/importeren/{id}",
+                P(Permission::ImportData),
+                get(pages::import::job),
+            ),
+            TenantParam::Job,
+        ),
+        tenant(
+            route(
+                "POST",
+                "/importeren/{id}",
+                P(Permission::ImportData),
+                post(pages::import::confirm),
+            ),
+            TenantParam::Job,
         ),
         // One's own account
         route("GET", "/profiel", SignedIn, get(pages::profile::profile)),

@@ -63,10 +63,13 @@ pub(crate) async fn limit_body(
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > state.config.max_body_bytes) {
-        return Err(AppError::PayloadTooLarge {
-            max_bytes: state.config.max_body_bytes,
-        });
+    let limit = if crate::routes::UPLOAD_PATHS.contains(&req.uri().path()) {
+        baken_store::job::MAX_JOB_FILE_BYTES + 64 * 1024
+    } else {
+        state.config.max_body_bytes
+    };
+    if declared.is_some_and(|n| n > limit) {
+        return Err(AppError::PayloadTooLarge { max_bytes: limit });
     }
     Ok(next.run(req).await)
 }

@@ -2,6 +2,8 @@
 //! verify the audit chain.
 
 mod bench;
+mod pipeline;
+mod worker;
 
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
@@ -402,6 +404,7 @@ async fn serve(
             println!("  {email:<28} {}", role.code());
         }
     }
+    tokio::spawn(worker::run(store.clone()));
     let purge = store.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
@@ -896,15 +899,9 @@ fn progress_bar(total: u64, what: &str) -> indicatif::ProgressBar {
 }
 
 async fn import_table(db: DbArgs, args: TableArgs) -> Result<ExitCode> {
-    use baken_import::rollup::{Rollup, RollupPlan};
-    use baken_import::table::{TableFile, convert, infer};
-    let valid_code = args.dataset.len() >= 2
-        && args.dataset.len() <= 60
-        && args
-            .dataset
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !valid_code {
+    use baken_import::table::{TableFile, infer};
+    use pipeline::TableOutcome;
+    if !pipeline::valid_dataset_code(&args.dataset) {
         bail!("--dataset is 2 to 60 lowercase letters, digits and hyphens");
     }
     let meta = std::fs::metadata(&args.path)
@@ -940,28 +937,11 @@ async fn import_table(db: DbArgs, args: TableArgs) -> Result<ExitCode> {
         let shown: Vec<String> = row.iter().map(|v| v.chars().take(24).collect()).collect();
         println!("    {}", shown.join(" | "));
     }
-    let plan = RollupPlan::new(&inference.columns, &inference.categories);
-    match &plan {
+    match baken_import::rollup::RollupPlan::new(&inference.columns, &inference.categories) {
         Some(p) => println!("  rollup: {}", p.describe()),
         None => println!("  rollup: none (needs a gemeentecode column and a datum or jaar column)"),
     }
-
     let store = open(&db).await?;
-    let bytes_checksum = {
-        use std::io::Read;
-        let mut f = std::fs::File::open(&args.path)?;
-        let mut buf = vec![0u8; 1 << 20];
-        // SHA-256 over the file in chunks; the bytes are not kept.
-        let mut digest = baken_import::StreamingChecksum::default();
-        loop {
-            let n = f.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            digest.update(&buf[..n]);
-        }
-        digest.finish()
-    };
     let dataset = baken_domain::dataset::Dataset {
         code: args.dataset.clone(),
         title: format!("{} ({})", args.dataset, file.name),
@@ -969,106 +949,54 @@ async fn import_table(db: DbArgs, args: TableArgs) -> Result<ExitCode> {
         licence: "own data of the organisation".to_owned(),
     };
     let operator = Operator::command_line("import-table");
-    let mut import = if args.dry_run {
-        None
-    } else {
-        match store
-            .begin_table_import(
-                baken_store::dataset::Importer::Operator(&operator),
-                Some(&args.org),
-                &dataset,
-                &inference.columns,
-                &bytes_checksum,
-            )
-            .await
-            .map_err(explain)?
-        {
-            Some(import) => Some(import),
-            None => {
-                println!(
-                    "  {} was imported into {} before; nothing changed.",
-                    file.name, args.dataset
-                );
-                return Ok(ExitCode::SUCCESS);
-            }
-        }
-    };
     let bar = progress_bar(inference.estimated_rows, "checking");
-    let mut rows_read = 0u64;
-    let mut rollup = plan.map(Rollup::new);
-    let mut problems = Vec::new();
-    let mut problem_count = 0usize;
-    for item in file.rows()? {
-        let converted = match item {
-            Ok((row, cells)) => {
-                convert(row, &cells, &inference.columns, inference.decimal_comma).map(|c| (row, c))
-            }
-            Err(e) => Err(vec![e]),
-        };
-        rows_read += 1;
-        match converted {
-            Ok((row, cells)) if problem_count == 0 => {
-                if let Some(r) = rollup.as_mut() {
-                    r.add(&cells);
-                }
-                if let Some(import) = import.as_mut() {
-                    import.push(row, cells).await?;
-                }
-            }
-            Ok(_) => {}
-            Err(errors) => {
-                problem_count += errors.len();
-                problems.extend(
-                    errors
-                        .into_iter()
-                        .take(100usize.saturating_sub(problems.len())),
-                );
-            }
-        }
-        bar.inc(1);
-    }
+    let outcome = pipeline::run_table(
+        &store,
+        baken_store::dataset::Importer::Operator(&operator),
+        Some(&args.org),
+        &file,
+        &inference,
+        &dataset,
+        args.dry_run,
+        |rows| bar.set_position(rows),
+    )
+    .await
+    .map_err(|e| match e.downcast::<StoreError>() {
+        Ok(store_error) => explain(store_error),
+        Err(other) => other,
+    })?;
     bar.finish_and_clear();
-    if problem_count > 0 {
-        drop(import);
-        println!("  {problem_count} problem(s); nothing was stored:");
-        if !inference.complete {
+    match outcome {
+        TableOutcome::AlreadyImported => {
             println!(
-                "  (types were inferred from the first {} rows; set one with --column \"header=type\")",
-                inference.sampled
+                "  {} was imported into {} before; nothing changed.",
+                file.name, args.dataset
             );
         }
-        for p in &problems {
-            println!("    {p}");
+        TableOutcome::Checked { rows, figures } => println!(
+            "  dry run: every row is valid; {rows} rows and {figures} rolled-up figures would be stored. Nothing stored."
+        ),
+        TableOutcome::Stored { rows, figures } => println!(
+            "  stored {rows} rows in dataset {} of {}, and {figures} rolled-up figures.",
+            args.dataset, args.org
+        ),
+        TableOutcome::Problems { total, shown } => {
+            println!("  {total} problem(s); nothing was stored:");
+            if !inference.complete {
+                println!(
+                    "  (types were inferred from the first {} rows; set one with --column \"header=type\")",
+                    inference.sampled
+                );
+            }
+            for p in &shown {
+                println!("    {p}");
+            }
+            if total > shown.len() {
+                println!("    … and {} more", total - shown.len());
+            }
+            return Ok(ExitCode::FAILURE);
         }
-        if problem_count > problems.len() {
-            println!("    … and {} more", problem_count - problems.len());
-        }
-        return Ok(ExitCode::FAILURE);
     }
-    let observations = rollup.map(|r| r.observations()).unwrap_or_default();
-    let Some(import) = import else {
-        println!(
-            "  dry run: every row is valid; {} rows and {} rolled-up figures would be stored. Nothing stored.",
-            rows_read,
-            observations.len()
-        );
-        return Ok(ExitCode::SUCCESS);
-    };
-    let provenance = baken_domain::dataset::Provenance {
-        file_name: file.name.clone(),
-        checksum: bytes_checksum,
-        dataset: Some(args.dataset.clone()),
-        source: dataset.source.clone(),
-        licence: dataset.licence.clone(),
-        rows_read,
-    };
-    let rows = import.finish(&provenance, &observations).await?;
-    println!(
-        "  stored {rows} rows in dataset {} of {}, and {} rolled-up figures.",
-        args.dataset,
-        args.org,
-        observations.len()
-    );
     Ok(ExitCode::SUCCESS)
 }
 

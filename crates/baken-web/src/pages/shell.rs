@@ -46,13 +46,14 @@ pub struct Shell {
 }
 
 /// The navigation: the six capabilities, then audit, administration and the profile.
-const NAV: [(&str, &str); 9] = [
+const NAV: [(&str, &str); 10] = [
     ("/zicht", "nav-zicht"),
     ("/matrices", "nav-matrices"),
     ("/signalen", "nav-signalen"),
     ("/delen", "nav-delen"),
     ("/grens", "nav-grens"),
     ("/gereedheid", "nav-gereedheid"),
+    ("/importeren", "nav-importeren"),
     ("/audit", "nav-audit"),
     ("/beheer", "nav-beheer"),
     ("/profiel", "nav-profiel"),

@@ -231,6 +231,29 @@ impl TestApp {
         browser
     }
 
+    /// Uploads a file on the import page as `browser` and returns the draft job's id.
+    pub async fn upload(&self, browser: &Browser, name: &str, bytes: &[u8]) -> Reply {
+        let boundary = "XbakenUploadX";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let path = format!("/importeren?csrf={}", browser.csrf);
+        let mut req = Request::post(path)
+            .header(
+                CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("origin", "http://localhost")
+            .header("host", "localhost");
+        if let Some(c) = browser.cookie_header() {
+            req = req.header(COOKIE, c);
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
     /// An API token for a demo user.
     pub async fn token(&self, email: &str) -> String {
         self.store

@@ -27,9 +27,10 @@ fn expected_ok(spec: &RouteSpec) -> &'static [u16] {
 /// The route's path with its parameters filled in: a user id of the caller's own
 /// organisation for tenant routes, an id that names nothing for the others (so that a POST
 /// such as revoking a token cannot change the fixture).
-fn concrete_path(spec: &RouteSpec, own_user_id: i64) -> String {
+fn concrete_path(spec: &RouteSpec, own_user_id: i64, own_job_id: i64) -> String {
     let id = match spec.tenant {
         Some(TenantParam::User) => own_user_id,
+        Some(TenantParam::Job) => own_job_id,
         None => 0,
     };
     let code = if spec.path.starts_with("/api/v1/gebieden") {
@@ -68,7 +69,7 @@ async fn every_route_as_every_role_and_as_nobody() {
 
     // Nobody.
     for spec in &routes {
-        let path = concrete_path(spec, 1);
+        let path = concrete_path(spec, 1, 1);
         let reply = call(&app, spec, &path, &Browser::default(), None).await;
         let ok = match (spec.access, spec.surface(), spec.method) {
             (Access::Public, _, _) => {
@@ -94,13 +95,37 @@ async fn every_route_as_every_role_and_as_nobody() {
         }
     }
 
+    // A draft import per organisation that may import, for the job routes.
+    let mut jobs = std::collections::HashMap::new();
+    for (email, org, role) in demo_users() {
+        if role
+            .permissions()
+            .contains(&baken_domain::auth::Permission::ImportData)
+            && !jobs.contains_key(org)
+        {
+            let browser = app.login(&email).await;
+            let reply = app
+                .upload(&browser, "t.csv", b"gemeente;jaar\nGM0855;2024\n")
+                .await;
+            let id: i64 = reply
+                .location()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            jobs.insert(org, id);
+        }
+    }
+
     // Every demo user, by session for pages and by token for the API.
-    for (email, _, role) in demo_users() {
+    for (email, org, role) in demo_users() {
         let browser = app.login(&email).await;
         let token = app.token(&email).await;
         let own_id = app.user_id(&email).await;
+        let own_job = jobs.get(org).copied().unwrap_or(0);
         for spec in &routes {
-            let path = concrete_path(spec, own_id);
+            let path = concrete_path(spec, own_id, own_job);
             let reply = call(&app, spec, &path, &browser, Some(&token)).await;
             let allowed = match spec.access {
                 Access::Public | Access::SignedIn => true,
@@ -139,6 +164,21 @@ async fn every_route_as_every_role_and_as_nobody() {
 async fn tenant_routes_hide_other_organisations_objects() {
     let app = TestApp::new().await;
     let victim = app.user_id("analist@tilburg.demo").await;
+    let tilburg_analyst = app.login("analist@tilburg.demo").await;
+    let upload = app
+        .upload(
+            &tilburg_analyst,
+            "geheim.csv",
+            b"gemeente;geheim\nGM0855;analist@tilburg.demo\n",
+        )
+        .await;
+    let victim_job: i64 = upload
+        .location()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     let mut checked = 0;
     for (email, org, role) in demo_users() {
         if org == "tilburg" {
@@ -146,11 +186,12 @@ async fn tenant_routes_hide_other_organisations_objects() {
         }
         let browser = app.login(&email).await;
         let token = app.token(&email).await;
-        for spec in specs()
-            .iter()
-            .filter(|s| s.tenant == Some(TenantParam::User))
-        {
-            let path = spec.path.replace("{id}", &victim.to_string());
+        for spec in specs().iter().filter(|s| s.tenant.is_some()) {
+            let id = match spec.tenant {
+                Some(TenantParam::Job) => victim_job,
+                _ => victim,
+            };
+            let path = spec.path.replace("{id}", &id.to_string());
             let reply = call(&app, spec, &path, &browser, Some(&token)).await;
             let entitled = match spec.access {
                 Access::Permission(p) => role.permissions().contains(&p),
@@ -170,7 +211,7 @@ async fn tenant_routes_hide_other_organisations_objects() {
         }
         let _ = Role::Admin;
     }
-    assert!(checked >= 9);
+    assert!(checked >= 9 * 4);
     let not_found = app.audit_count("access.not_found").await;
     assert!(
         not_found >= 3,

@@ -226,3 +226,75 @@ async fn every_request_leaves_an_intact_chain() {
     assert_eq!(report.first_break, None);
     assert!(report.checked > 20);
 }
+
+#[tokio::test]
+async fn an_analyst_uploads_previews_and_imports_a_table_in_the_background() {
+    let app = TestApp::new().await;
+    let analyst = app.login("analist@tilburg.demo").await;
+    let (csv, _, _) = encoding_rs::WINDOWS_1252.encode("gemeente;datum;soort;bedrag\r\nGM0855;03-01-2024;café;1.234,50\r\nGM0758;2024-02-29;lab;-12,5\r\n");
+    let reply = app.upload(&analyst, "eigen telling.csv", &csv).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let job_path = reply.location().to_owned();
+    let preview = app.get(&job_path, &analyst).await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(
+        preview.body.contains("CSV (Windows-1252, ;)"),
+        "{}",
+        preview.body
+    );
+    assert!(preview.body.contains("café"));
+    assert!(preview.body.contains("value=\"decimaal\" selected"));
+    assert!(
+        preview.body.contains("value=\"eigen-telling\""),
+        "a dataset name is proposed"
+    );
+
+    let bad = app
+        .post_form(&job_path, &analyst, &[("dataset", "Geen Geldige Naam")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let ok = app
+        .post_form(
+            &job_path,
+            &analyst,
+            &[
+                ("dataset", "eigen-telling"),
+                ("type_0", "gemeentecode"),
+                ("type_3", "decimaal"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let queued = app.get(&job_path, &analyst).await;
+    assert!(
+        queued.body.contains("http-equiv=\"refresh\""),
+        "the page follows the job without JavaScript"
+    );
+
+    // Another organisation cannot see the job; a viewer may not import at all.
+    let breda = app.login("analist@breda.demo").await;
+    assert_eq!(
+        app.get(&job_path, &breda).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let viewer = app.login("lezer@tilburg.demo").await;
+    assert_eq!(
+        app.get("/importeren", &viewer).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let count = app
+        .store
+        .query_i64("SELECT COUNT(*) FROM jobs WHERE status = 'queued'")
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+}
+
+#[tokio::test]
+async fn an_upload_without_a_file_is_explained() {
+    let app = TestApp::new().await;
+    let analyst = app.login("analist@breda.demo").await;
+    let reply = app.upload(&analyst, "leeg.csv", b"").await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("Kies een bestand."));
+}

@@ -764,3 +764,117 @@ async fn generated_demo_data_is_deterministic_and_imports_like_any_table() {
     std::fs::remove_dir_all(out).ok();
     std::fs::remove_dir_all(again).ok();
 }
+
+/// Signs in a demo user through the store.
+async fn demo_actor(store: &baken_store::Store, email: &str) -> baken_store::Actor {
+    match store
+        .login(
+            email,
+            baken_store::demo::DEFAULT_DEMO_PASSWORD,
+            "test",
+            None,
+        )
+        .await
+        .unwrap()
+    {
+        baken_store::auth::LoginOutcome::SignedIn { token, .. } => store
+            .session(&token.0)
+            .await
+            .unwrap()
+            .unwrap()
+            .actor
+            .unwrap(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_serving_process_runs_queued_imports_and_takes_over_abandoned_ones() {
+    let cli = Cli::new().await;
+    let store = &cli.db.store;
+    store
+        .seed_demo(
+            &baken_store::Operator::command_line("test"),
+            baken_store::demo::DEFAULT_DEMO_PASSWORD,
+        )
+        .await
+        .unwrap();
+    let analyst = demo_actor(store, "analist@tilburg.demo").await;
+    let csv = b"gemeente;datum;soort\nGM0855;2024-01-03;hennep\nGM0855;2024-02-03;lab\nGM0758;2023-02-03;hennep\n".to_vec();
+    let queued = store
+        .create_job(&analyst, "table", "incidenten.csv", csv.clone())
+        .await
+        .unwrap();
+    store
+        .queue_job(&analyst, queued, "incidenten", &serde_json::json!({}))
+        .await
+        .unwrap();
+    // A job another process claimed and then abandoned (no heartbeat for an hour).
+    let abandoned = store
+        .create_job(&analyst, "table", "oud.csv", csv)
+        .await
+        .unwrap();
+    store
+        .queue_job(
+            &analyst,
+            abandoned,
+            "oud",
+            &serde_json::json!({ "columns": { "soort": "tekst" } }),
+        )
+        .await
+        .unwrap();
+    store
+        .execute_raw(&format!("UPDATE jobs SET status = 'running', claimed_by = 'dead', heartbeat_at = 1 WHERE id = {abandoned}"))
+        .await
+        .unwrap();
+
+    let mut server = Command::new(env!("CARGO_BIN_EXE_baken"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--database",
+            &cli.url,
+            "--audit-key-file",
+        ])
+        .arg(&cli.key_file)
+        .env("BAKEN_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut finished = false;
+    for _ in 0..120 {
+        let done = store
+            .query_i64("SELECT COUNT(*) FROM jobs WHERE status = 'done'")
+            .await
+            .unwrap();
+        if done == 2 {
+            finished = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    server.kill().ok();
+    server.wait().ok();
+    assert!(finished, "both jobs should be done");
+    let hennep = store
+        .query_i64("SELECT CAST(value AS BIGINT) FROM observations WHERE dataset = 'incidenten' AND area_code = 'GM0855' AND period = '2024' AND category = 'soort: hennep'")
+        .await
+        .unwrap();
+    assert_eq!(hennep, 1);
+    assert_eq!(
+        store
+            .query_i64("SELECT row_count FROM org_tables WHERE dataset = 'oud'")
+            .await
+            .unwrap(),
+        3
+    );
+    let progress = store
+        .query_i64(&format!(
+            "SELECT progress_done FROM jobs WHERE id = {queued}"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(progress, 3);
+}

@@ -1,0 +1,148 @@
+//! The import pipeline for an organisation's table, shared by `baken import table` and the
+//! background worker that runs imports started in the web: validate every row, store all or
+//! nothing, roll up, keep provenance.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use baken_domain::dataset::{Dataset, Provenance};
+use baken_import::RowError;
+use baken_import::rollup::{Rollup, RollupPlan};
+use baken_import::table::{Inference, TableFile, convert};
+use baken_store::Store;
+use baken_store::dataset::Importer;
+
+/// How a table import ended.
+#[derive(Debug)]
+pub enum TableOutcome {
+    /// This file was imported into the dataset before; nothing changed.
+    AlreadyImported,
+    /// Every row is valid; nothing stored (dry run).
+    Checked {
+        rows: u64,
+        figures: usize,
+    },
+    Stored {
+        rows: u64,
+        figures: usize,
+    },
+    /// Nothing stored: the first problems, and how many there were in all.
+    Problems {
+        total: usize,
+        shown: Vec<RowError>,
+    },
+}
+
+/// SHA-256 of a file, read in pieces.
+pub fn file_checksum(path: &Path) -> Result<String> {
+    use std::io::Read;
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut digest = baken_import::StreamingChecksum::default();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        digest.update(&buf[..n]);
+    }
+    Ok(digest.finish())
+}
+
+/// Checks every row of `file` against `inference` and, unless `dry_run`, stores the table and
+/// its rollups in `dataset` in one transaction. `progress` is called with the rows read.
+#[allow(clippy::too_many_arguments)]
+pub async fn run_table(
+    store: &Store,
+    importer: Importer<'_>,
+    org_code: Option<&str>,
+    file: &TableFile,
+    inference: &Inference,
+    dataset: &Dataset,
+    dry_run: bool,
+    mut progress: impl FnMut(u64),
+) -> Result<TableOutcome> {
+    let checksum = file_checksum(&file.path)?;
+    let mut import = if dry_run {
+        None
+    } else {
+        match store
+            .begin_table_import(importer, org_code, dataset, &inference.columns, &checksum)
+            .await?
+        {
+            Some(import) => Some(import),
+            None => return Ok(TableOutcome::AlreadyImported),
+        }
+    };
+    let mut rollup = RollupPlan::new(&inference.columns, &inference.categories).map(Rollup::new);
+    let mut shown = Vec::new();
+    let mut total_problems = 0usize;
+    let mut rows = 0u64;
+    for item in file.rows()? {
+        rows += 1;
+        let converted = match item {
+            Ok((row, cells)) => {
+                convert(row, &cells, &inference.columns, inference.decimal_comma).map(|c| (row, c))
+            }
+            Err(e) => Err(vec![e]),
+        };
+        match converted {
+            Ok((row, cells)) if total_problems == 0 => {
+                if let Some(r) = rollup.as_mut() {
+                    r.add(&cells);
+                }
+                if let Some(import) = import.as_mut() {
+                    import.push(row, cells).await?;
+                }
+            }
+            Ok(_) => {}
+            Err(errors) => {
+                total_problems += errors.len();
+                let room = 100usize.saturating_sub(shown.len());
+                shown.extend(errors.into_iter().take(room));
+            }
+        }
+        if rows.is_multiple_of(10_000) {
+            progress(rows);
+        }
+    }
+    progress(rows);
+    if total_problems > 0 {
+        // Dropping the import rolls its transaction back: nothing of this file is stored.
+        drop(import);
+        return Ok(TableOutcome::Problems {
+            total: total_problems,
+            shown,
+        });
+    }
+    let figures = rollup.map(|r| r.observations()).unwrap_or_default();
+    let Some(import) = import else {
+        return Ok(TableOutcome::Checked {
+            rows,
+            figures: figures.len(),
+        });
+    };
+    let provenance = Provenance {
+        file_name: file.name.clone(),
+        checksum,
+        dataset: Some(dataset.code.clone()),
+        source: dataset.source.clone(),
+        licence: dataset.licence.clone(),
+        rows_read: rows,
+    };
+    let stored = import.finish(&provenance, &figures).await?;
+    Ok(TableOutcome::Stored {
+        rows: stored,
+        figures: figures.len(),
+    })
+}
+
+/// A dataset code: 2 to 60 lowercase letters, digits and hyphens.
+pub fn valid_dataset_code(code: &str) -> bool {
+    (2..=60).contains(&code.len())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !code.starts_with('-')
+}
