@@ -5,6 +5,7 @@
 //! Nothing here touches the database: readers produce validated values, and the store writes
 //! them all or nothing.
 
+pub mod boundary;
 pub mod error;
 pub mod reference;
 pub mod rollup;

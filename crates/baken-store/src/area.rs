@@ -382,3 +382,104 @@ impl Store {
         }))
     }
 }
+
+/// The code prefix of a level, for replacing one level's boundaries.
+fn level_prefix(level: AreaLevel) -> &'static str {
+    match level {
+        AreaLevel::Country => "NL",
+        AreaLevel::Province => "PV",
+        AreaLevel::PoliceUnit => "RE",
+        AreaLevel::SafetyRegion => "VR",
+        AreaLevel::Municipality => "GM",
+        AreaLevel::Other => "OV-",
+    }
+}
+
+impl Store {
+    /// Replaces the boundaries of one level in the division of `year` (all or nothing), and
+    /// adds areas the file names that the database does not know in that year yet. A file
+    /// imported before (same checksum) changes nothing; returns `None` then.
+    pub async fn import_boundaries(
+        &self,
+        operator: &Operator,
+        level: AreaLevel,
+        year: i32,
+        boundaries: &[baken_domain::dataset::Boundary],
+        names: &[(baken_domain::area::AreaCode, String)],
+        provenance: &baken_domain::dataset::Provenance,
+    ) -> Result<Option<(u64, u64)>, StoreError> {
+        let dataset = format!("grenzen-{}-{year}", level.code());
+        let mut tx = self.db.begin().await?;
+        let seen: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM imports WHERE kind = 'boundaries' AND dataset = $1 AND checksum = $2",
+        )
+        .bind(&dataset)
+        .bind(&provenance.checksum)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+        if seen > 0 {
+            return Ok(None);
+        }
+        sqlx::query("DELETE FROM area_boundaries WHERE year = $1 AND code LIKE $2")
+            .bind(i64::from(year))
+            .bind(format!("{}%", level_prefix(level)))
+            .execute(&mut *tx)
+            .await?;
+        let stored = insert_batched(
+            &mut tx,
+            "area_boundaries (code, year, geometry)",
+            3,
+            boundaries
+                .iter()
+                .map(|b| {
+                    vec![
+                        Bind::Text(b.code.to_string()),
+                        Bind::Int(i64::from(b.year)),
+                        Bind::Text(b.geometry.clone()),
+                    ]
+                })
+                .collect(),
+        )
+        .await?;
+        let mut added = 0;
+        for (code, name) in names {
+            added += sqlx::query(
+                "INSERT INTO areas (code, year, level, name) VALUES ($1, $2, $3, $4) ON CONFLICT (code, year) DO NOTHING",
+            )
+            .bind(code.as_str())
+            .bind(i64::from(year))
+            .bind(code.level().code())
+            .bind(name)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        let label = operator.who().label;
+        sqlx::query(
+            "INSERT INTO imports (kind, dataset, file_name, checksum, source, licence, actor_label, org_id, \
+             rows_read, rows_stored, imported_at) VALUES ('boundaries', $1, $2, $3, $4, $5, $6, NULL, $7, $8, $9)",
+        )
+        .bind(&dataset)
+        .bind(&provenance.file_name)
+        .bind(&provenance.checksum)
+        .bind(&provenance.source)
+        .bind(&provenance.licence)
+        .bind(&label)
+        .bind(i64::try_from(provenance.rows_read).unwrap_or(i64::MAX))
+        .bind(i64::try_from(stored).unwrap_or(i64::MAX))
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        append(
+            &mut tx,
+            &self.audit_key,
+            Entry::new(operator.who(), "import.boundaries")
+                .object("dataset", &dataset)
+                .detail(json!({ "file": provenance.file_name, "boundaries": stored, "areas_added": added })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some((stored, added)))
+    }
+}

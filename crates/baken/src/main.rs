@@ -202,6 +202,30 @@ enum ImportCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Area boundaries: a GeoJSON FeatureCollection or a TopoJSON Topology, simplified for
+    /// drawing. Replaces the level's boundaries of that year; all or nothing.
+    Boundaries {
+        #[command(flatten)]
+        db: DbArgs,
+        file: PathBuf,
+        /// gemeente, provincie, politie-eenheid or veiligheidsregio.
+        #[arg(long, default_value = "gemeente")]
+        level: String,
+        /// The year of the division.
+        #[arg(long)]
+        year: i32,
+        /// The property holding the area code (default: the first property that is one).
+        #[arg(long)]
+        code_property: Option<String>,
+        /// The TopoJSON object to read (default: the first).
+        #[arg(long)]
+        object: Option<String>,
+        /// Simplification: the area (degrees²) of the smallest triangle kept; 0 keeps all.
+        #[arg(long, default_value_t = 1e-7)]
+        tolerance: f64,
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// An organisation's own table: CSV (delimiter and encoding detected, decimal commas) or
     /// XLSX. Column types are inferred and shown; set one with --column "header=type". Every
     /// row is checked; all or nothing. Records are rolled up per municipality and year.
@@ -580,6 +604,87 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     dry_run,
                 },
         } => return import_statline(db, file, dataset, dry_run).await,
+        Command::Import {
+            command:
+                ImportCommand::Boundaries {
+                    db,
+                    file,
+                    level,
+                    year,
+                    code_property,
+                    object,
+                    tolerance,
+                    dry_run,
+                },
+        } => {
+            let level = baken_domain::area::AreaLevel::from_code(&level)
+                .filter(|l| *l != baken_domain::area::AreaLevel::Other)
+                .with_context(|| format!("unknown level {level:?}: use gemeente, provincie, politie-eenheid, veiligheidsregio or land"))?;
+            let bytes = read_import_file(&file)?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let read = match baken_import::boundary::read(
+                &name,
+                &bytes,
+                level,
+                year,
+                code_property.as_deref(),
+                object.as_deref(),
+                tolerance,
+            ) {
+                Ok(read) => read,
+                Err(baken_import::ImportError::Rows { errors, .. }) => {
+                    println!("{name}: {} problem(s); nothing was stored:", errors.len());
+                    for e in errors.iter().take(100) {
+                        println!(
+                            "    feature {}: {} ({}: {})",
+                            e.row, e.reason, e.column, e.value
+                        );
+                    }
+                    return Ok(ExitCode::FAILURE);
+                }
+                Err(other) => return Err(other.into()),
+            };
+            println!(
+                "{name}: {}, {} areas of level {level} ({year}); {} vertices simplified to {}.",
+                read.format,
+                read.boundaries.len(),
+                read.vertices_before,
+                read.vertices_after
+            );
+            if dry_run {
+                println!("  dry run: nothing stored.");
+                return Ok(ExitCode::SUCCESS);
+            }
+            let store = open(&db).await?;
+            load_reference(&store).await?;
+            let provenance = baken_domain::dataset::Provenance {
+                file_name: name.clone(),
+                checksum: baken_import::checksum(&bytes),
+                dataset: None,
+                source: "boundary file".to_owned(),
+                licence: "as published (CBS/PDOK boundaries: CC-BY 4.0)".to_owned(),
+                rows_read: read.boundaries.len() as u64,
+            };
+            match store
+                .import_boundaries(
+                    &Operator::command_line("import-boundaries"),
+                    level,
+                    year,
+                    &read.boundaries,
+                    &read.names,
+                    &provenance,
+                )
+                .await?
+            {
+                None => println!("  {name} was imported before; nothing changed."),
+                Some((stored, added)) => {
+                    println!("  stored {stored} boundaries; {added} new areas for {year}.")
+                }
+            }
+        }
         Command::Import {
             command:
                 ImportCommand::Table {

@@ -878,3 +878,105 @@ async fn a_serving_process_runs_queued_imports_and_takes_over_abandoned_ones() {
         .unwrap();
     assert_eq!(progress, 3);
 }
+
+#[tokio::test]
+async fn boundaries_of_a_new_year_import_once_and_bad_features_are_named() {
+    let cli = Cli::new().await;
+    let shipped = format!(
+        "{}/../../data/reference/gemeenten_2024_wgs84.geojson",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let ok = cli.run(
+        &[
+            "import",
+            "boundaries",
+            &shipped,
+            "--year",
+            "2025",
+            "--code-property",
+            "gemeente_code",
+            "--tolerance",
+            "0.000001",
+        ],
+        None,
+    );
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(
+        text(&ok).contains("342 areas of level gemeente (2025)"),
+        "{}",
+        text(&ok)
+    );
+    let store = &cli.db.store;
+    assert_eq!(
+        store
+            .query_i64("SELECT COUNT(*) FROM area_boundaries WHERE year = 2025")
+            .await
+            .unwrap(),
+        342
+    );
+    assert_eq!(
+        store
+            .query_i64("SELECT COUNT(*) FROM areas WHERE year = 2025 AND level = 'gemeente'")
+            .await
+            .unwrap(),
+        342
+    );
+    let smaller = store
+        .query_i64("SELECT CASE WHEN (SELECT SUM(LENGTH(geometry)) FROM area_boundaries WHERE year = 2025) < (SELECT SUM(LENGTH(geometry)) FROM area_boundaries WHERE year = 2024 AND code LIKE 'GM%') THEN 1 ELSE 0 END")
+        .await
+        .unwrap();
+    assert_eq!(
+        smaller, 1,
+        "simplified boundaries are smaller than the shipped ones"
+    );
+    let again = cli.run(
+        &[
+            "import",
+            "boundaries",
+            &shipped,
+            "--year",
+            "2025",
+            "--code-property",
+            "gemeente_code",
+            "--tolerance",
+            "0.000001",
+        ],
+        None,
+    );
+    assert!(text(&again).contains("nothing changed"), "{}", text(&again));
+
+    let provinces = format!(
+        "{}/../../data/reference/provincies_2024_wgs84.geojson",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let wrong = cli.run(
+        &["import", "boundaries", &provinces, "--year", "2025"],
+        None,
+    );
+    assert!(!wrong.status.success());
+    assert!(
+        text(&wrong).contains("feature 1: no gemeente code"),
+        "{}",
+        text(&wrong)
+    );
+    let right = cli.run(
+        &[
+            "import",
+            "boundaries",
+            &provinces,
+            "--year",
+            "2025",
+            "--level",
+            "provincie",
+        ],
+        None,
+    );
+    assert!(right.status.success(), "{}", text(&right));
+    assert_eq!(
+        store
+            .query_i64("SELECT COUNT(*) FROM area_boundaries WHERE year = 2025")
+            .await
+            .unwrap(),
+        354
+    );
+}
