@@ -175,8 +175,13 @@ impl Store {
             .iter()
             .map(|c| format!("{} {}", c.key, sql_type(c.kind, self.db.backend)))
             .collect();
+        // On SQLite an INTEGER PRIMARY KEY is the rowid itself: no second index to fill.
+        let row_no = match self.db.backend {
+            Backend::Sqlite => "row_no INTEGER PRIMARY KEY",
+            Backend::Postgres => "row_no BIGINT NOT NULL PRIMARY KEY",
+        };
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "CREATE TABLE {table} (row_no BIGINT NOT NULL PRIMARY KEY, {})",
+            "CREATE TABLE {table} ({row_no}, {})",
             defs.join(", ")
         )))
         .execute(&mut *tx)

@@ -1054,12 +1054,13 @@ async fn import_table(db: DbArgs, args: TableArgs) -> Result<ExitCode> {
         licence: "own data of the organisation".to_owned(),
     };
     let operator = Operator::command_line("import-table");
-    let bar = progress_bar(inference.estimated_rows, "checking");
+    let file_name = file.name.clone();
+    let bar = progress_bar(inference.estimated_rows, "importing");
     let outcome = pipeline::run_table(
         &store,
         baken_store::dataset::Importer::Operator(&operator),
         Some(&args.org),
-        &file,
+        file,
         &inference,
         &dataset,
         args.dry_run,
@@ -1074,8 +1075,8 @@ async fn import_table(db: DbArgs, args: TableArgs) -> Result<ExitCode> {
     match outcome {
         TableOutcome::AlreadyImported => {
             println!(
-                "  {} was imported into {} before; nothing changed.",
-                file.name, args.dataset
+                "  {file_name} was imported into {} before; nothing changed.",
+                args.dataset
             );
         }
         TableOutcome::Checked { rows, figures } => println!(

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use baken_domain::dataset::{Dataset, Provenance};
 use baken_import::RowError;
 use baken_import::rollup::{Rollup, RollupPlan};
+use baken_domain::table::Cell;
 use baken_import::table::{Inference, TableFile, convert};
 use baken_store::Store;
 use baken_store::dataset::Importer;
@@ -50,20 +51,82 @@ pub fn file_checksum(path: &Path) -> Result<String> {
     Ok(digest.finish())
 }
 
+/// What the reading thread found.
+struct Checked {
+    rows: u64,
+    total_problems: usize,
+    shown: Vec<RowError>,
+    rollup: Option<Rollup>,
+}
+
+/// Reads and validates every row on its own thread, sending valid rows in batches while no
+/// problem has been seen: parsing and storing then use both cores.
+fn spawn_reader(
+    file: TableFile,
+    inference: Inference,
+    send_rows: bool,
+    tx: tokio::sync::mpsc::Sender<Vec<(u64, Vec<Cell>)>>,
+) -> std::thread::JoinHandle<Result<Checked>> {
+    std::thread::spawn(move || {
+        const BATCH: usize = 2_000;
+        let mut rollup = RollupPlan::new(&inference.columns, &inference.categories).map(Rollup::new);
+        let mut shown = Vec::new();
+        let mut total_problems = 0usize;
+        let mut rows = 0u64;
+        let mut batch = Vec::with_capacity(BATCH);
+        for item in file.rows()? {
+            rows += 1;
+            let converted = match item {
+                Ok((row, cells)) => convert(row, &cells, &inference.columns, inference.decimal_comma).map(|c| (row, c)),
+                Err(e) => Err(vec![e]),
+            };
+            match converted {
+                Ok((row, cells)) if total_problems == 0 => {
+                    if let Some(r) = rollup.as_mut() {
+                        r.add(&cells);
+                    }
+                    if send_rows {
+                        batch.push((row, cells));
+                        if batch.len() == BATCH && tx.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
+                            break;
+                        }
+                    }
+                }
+                Ok(_) => {}
+                Err(errors) => {
+                    total_problems += errors.len();
+                    let room = 100usize.saturating_sub(shown.len());
+                    shown.extend(errors.into_iter().take(room));
+                }
+            }
+        }
+        if total_problems == 0 && !batch.is_empty() {
+            let _ = tx.blocking_send(batch);
+        }
+        Ok(Checked {
+            rows,
+            total_problems,
+            shown,
+            rollup,
+        })
+    })
+}
+
 /// Checks every row of `file` against `inference` and, unless `dry_run`, stores the table and
-/// its rollups in `dataset` in one transaction. `progress` is called with the rows read.
+/// its rollups in `dataset` in one transaction. `progress` is called with the rows stored.
 #[allow(clippy::too_many_arguments)]
 pub async fn run_table(
     store: &Store,
     importer: Importer<'_>,
     org_code: Option<&str>,
-    file: &TableFile,
+    file: TableFile,
     inference: &Inference,
     dataset: &Dataset,
     dry_run: bool,
     mut progress: impl FnMut(u64),
 ) -> Result<TableOutcome> {
     let checksum = file_checksum(&file.path)?;
+    let file_name = file.name.clone();
     let mut import = if dry_run {
         None
     } else {
@@ -75,61 +138,44 @@ pub async fn run_table(
             None => return Ok(TableOutcome::AlreadyImported),
         }
     };
-    let mut rollup = RollupPlan::new(&inference.columns, &inference.categories).map(Rollup::new);
-    let mut shown = Vec::new();
-    let mut total_problems = 0usize;
-    let mut rows = 0u64;
-    for item in file.rows()? {
-        rows += 1;
-        let converted = match item {
-            Ok((row, cells)) => {
-                convert(row, &cells, &inference.columns, inference.decimal_comma).map(|c| (row, c))
-            }
-            Err(e) => Err(vec![e]),
-        };
-        match converted {
-            Ok((row, cells)) if total_problems == 0 => {
-                if let Some(r) = rollup.as_mut() {
-                    r.add(&cells);
-                }
-                if let Some(import) = import.as_mut() {
-                    import.push(row, cells).await?;
-                }
-            }
-            Ok(_) => {}
-            Err(errors) => {
-                total_problems += errors.len();
-                let room = 100usize.saturating_sub(shown.len());
-                shown.extend(errors.into_iter().take(room));
+    let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+    let reader = spawn_reader(file, inference.clone(), import.is_some(), tx);
+    let mut stored = 0u64;
+    while let Some(batch) = rx.recv().await {
+        if let Some(import) = import.as_mut() {
+            for (row, cells) in batch {
+                import.push(row, cells).await?;
+                stored += 1;
             }
         }
-        if rows.is_multiple_of(10_000) {
-            progress(rows);
-        }
+        progress(stored);
     }
-    progress(rows);
-    if total_problems > 0 {
+    let checked = reader
+        .join()
+        .map_err(|_| anyhow::anyhow!("the reading thread failed"))??;
+    progress(checked.rows);
+    if checked.total_problems > 0 {
         // Dropping the import rolls its transaction back: nothing of this file is stored.
         drop(import);
         return Ok(TableOutcome::Problems {
-            total: total_problems,
-            shown,
+            total: checked.total_problems,
+            shown: checked.shown,
         });
     }
-    let figures = rollup.map(|r| r.observations()).unwrap_or_default();
+    let figures = checked.rollup.map(|r| r.observations()).unwrap_or_default();
     let Some(import) = import else {
         return Ok(TableOutcome::Checked {
-            rows,
+            rows: checked.rows,
             figures: figures.len(),
         });
     };
     let provenance = Provenance {
-        file_name: file.name.clone(),
+        file_name,
         checksum,
         dataset: Some(dataset.code.clone()),
         source: dataset.source.clone(),
         licence: dataset.licence.clone(),
-        rows_read: rows,
+        rows_read: checked.rows,
     };
     let stored = import.finish(&provenance, &figures).await?;
     Ok(TableOutcome::Stored {

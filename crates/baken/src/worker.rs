@@ -100,7 +100,7 @@ async fn import_file(
         &store,
         Importer::Actor(&actor),
         None,
-        &file,
+        file,
         &inference,
         &dataset,
         false,
