@@ -28,8 +28,9 @@ pub const SAMPLE_ROWS: u64 = 20_000;
 pub const MAX_CATEGORY_VALUES: usize = 50;
 
 /// A cell as the file holds it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum RawCell {
+    #[default]
     Empty,
     Text(String),
     Number(f64),
@@ -338,6 +339,26 @@ fn parse_date(s: &str) -> Option<time::Date> {
     None
 }
 
+/// `YYYY-MM-DD` that is a real date: the common case, checked without parsing formats.
+fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i32> {
+        b[r].iter().try_fold(0i32, |acc, d| {
+            d.is_ascii_digit().then(|| acc * 10 + i32::from(d - b'0'))
+        })
+    };
+    match (num(0..4), num(5..7), num(8..10)) {
+        (Some(y), Some(m), Some(d)) => time::Month::try_from(m as u8)
+            .ok()
+            .and_then(|m| time::Date::from_calendar_date(y, m, d as u8).ok())
+            .is_some(),
+        _ => false,
+    }
+}
+
 fn parse_bool(s: &str) -> Option<bool> {
     match s.trim().to_lowercase().as_str() {
         "ja" | "j" | "waar" | "true" | "yes" => Some(true),
@@ -533,7 +554,7 @@ fn preview_bytes(file: &TableFile, rows: u64) -> Option<usize> {
 /// Validates one row against the columns; every problem is named.
 pub fn convert(
     row: u64,
-    cells: &[RawCell],
+    mut cells: Vec<RawCell>,
     columns: &[Column],
     decimal_comma: bool,
 ) -> Result<Vec<Cell>, Vec<RowError>> {
@@ -556,7 +577,16 @@ pub fn convert(
         });
     }
     for (c, col) in columns.iter().enumerate() {
-        let cell = cells.get(c).unwrap_or(&RawCell::Empty);
+        let owned = cells.get_mut(c).map(std::mem::take).unwrap_or_default();
+        // Text into a text column: moved, not copied (the most common cell).
+        let owned = match (owned, col.kind) {
+            (RawCell::Text(s), ColumnType::Text) if s.len() <= MAX_FIELD_CHARS => {
+                out.push(Cell::Text(s));
+                continue;
+            }
+            (other, _) => other,
+        };
+        let cell = &owned;
         let fail = |reason: &str| RowError {
             row,
             column: col.header.clone(),
@@ -572,6 +602,7 @@ pub fn convert(
         let value = match (cell, col.kind) {
             (RawCell::Empty, _) => Some(Cell::Null),
             (_, ColumnType::Text) => Some(Cell::Text(text_of(cell))),
+            (RawCell::Text(s), ColumnType::Date) if is_iso_date(s) => Some(Cell::Date(s.clone())),
             (RawCell::Number(n), ColumnType::Integer) if n.fract() == 0.0 => {
                 Some(Cell::Integer(*n as i64))
             }

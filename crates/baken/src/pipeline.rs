@@ -6,9 +6,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use baken_domain::dataset::{Dataset, Provenance};
+use baken_domain::table::Cell;
 use baken_import::RowError;
 use baken_import::rollup::{Rollup, RollupPlan};
-use baken_domain::table::Cell;
 use baken_import::table::{Inference, TableFile, convert};
 use baken_store::Store;
 use baken_store::dataset::Importer;
@@ -69,7 +69,8 @@ fn spawn_reader(
 ) -> std::thread::JoinHandle<Result<Checked>> {
     std::thread::spawn(move || {
         const BATCH: usize = 2_000;
-        let mut rollup = RollupPlan::new(&inference.columns, &inference.categories).map(Rollup::new);
+        let mut rollup =
+            RollupPlan::new(&inference.columns, &inference.categories).map(Rollup::new);
         let mut shown = Vec::new();
         let mut total_problems = 0usize;
         let mut rows = 0u64;
@@ -77,7 +78,10 @@ fn spawn_reader(
         for item in file.rows()? {
             rows += 1;
             let converted = match item {
-                Ok((row, cells)) => convert(row, &cells, &inference.columns, inference.decimal_comma).map(|c| (row, c)),
+                Ok((row, cells)) => {
+                    convert(row, cells, &inference.columns, inference.decimal_comma)
+                        .map(|c| (row, c))
+                }
                 Err(e) => Err(vec![e]),
             };
             match converted {
@@ -87,7 +91,14 @@ fn spawn_reader(
                     }
                     if send_rows {
                         batch.push((row, cells));
-                        if batch.len() == BATCH && tx.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
+                        if batch.len() == BATCH
+                            && tx
+                                .blocking_send(std::mem::replace(
+                                    &mut batch,
+                                    Vec::with_capacity(BATCH),
+                                ))
+                                .is_err()
+                        {
                             break;
                         }
                     }

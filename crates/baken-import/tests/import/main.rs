@@ -17,7 +17,7 @@ fn all_rows(file: &TableFile, inf: &baken_import::table::Inference) -> Vec<Vec<C
         .unwrap()
         .map(|r| {
             let (row, cells) = r.unwrap();
-            convert(row, &cells, &inf.columns, inf.decimal_comma).unwrap()
+            convert(row, cells, &inf.columns, inf.decimal_comma).unwrap()
         })
         .collect()
 }
@@ -87,7 +87,7 @@ fn a_bad_cell_is_named_by_row_column_value_and_reason() {
         .unwrap()
         .filter_map(|r| {
             let (row, cells) = r.unwrap();
-            convert(row, &cells, &inf.columns, inf.decimal_comma).err()
+            convert(row, cells, &inf.columns, inf.decimal_comma).err()
         })
         .flatten()
         .collect();
@@ -113,7 +113,7 @@ fn a_huge_field_is_refused() {
     let file = TableFile::open(&path, None).unwrap();
     let inf = infer(&file, &[]).unwrap();
     let (row, cells) = file.rows().unwrap().next().unwrap().unwrap();
-    let err = convert(row, &cells, &inf.columns, inf.decimal_comma).unwrap_err();
+    let err = convert(row, cells, &inf.columns, inf.decimal_comma).unwrap_err();
     assert!(err[0].reason.contains("longer than"));
     std::fs::remove_file(path).ok();
 }
