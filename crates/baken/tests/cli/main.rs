@@ -980,3 +980,30 @@ async fn boundaries_of_a_new_year_import_once_and_bad_features_are_named() {
         354
     );
 }
+
+#[tokio::test]
+async fn a_table_over_the_limit_is_refused_without_reading_it() {
+    let cli = Cli::new().await;
+    let path = std::env::temp_dir().join(format!("baken-huge-table-{}.csv", rand_suffix()));
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(4 * 1024 * 1024 * 1024 + 1).unwrap(); // sparse: no disk, no time
+    let out = cli.run(
+        &[
+            "import",
+            "table",
+            path.to_str().unwrap(),
+            "--dataset",
+            "groot",
+            "--org",
+            "tilburg",
+        ],
+        None,
+    );
+    std::fs::remove_file(&path).ok();
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("the limit is 4096 MiB"),
+        "{}",
+        text(&out)
+    );
+}
