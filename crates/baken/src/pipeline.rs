@@ -67,7 +67,7 @@ fn spawn_reader(
     send_rows: bool,
     tx: tokio::sync::mpsc::Sender<Vec<(u64, Vec<Cell>)>>,
 ) -> std::thread::JoinHandle<Result<Checked>> {
-    std::thread::spawn(move || {
+    let reader = move || {
         const BATCH: usize = 2_000;
         let mut rollup =
             RollupPlan::new(&inference.columns, &inference.categories).map(Rollup::new);
@@ -120,7 +120,13 @@ fn spawn_reader(
             shown,
             rollup,
         })
-    })
+    };
+    std::thread::Builder::new()
+        .name("baken-reader".into())
+        .spawn(reader)
+        .unwrap_or_else(|e| {
+            std::thread::spawn(move || Err(anyhow::anyhow!("cannot start the reader: {e}")))
+        })
 }
 
 /// Checks every row of `file` against `inference` and, unless `dry_run`, stores the table and
