@@ -113,8 +113,84 @@ async fn import_file(
     outcome
 }
 
+/// A StatLine download uploaded in the web: matched to the areas, stored all or nothing as
+/// the organisation's dataset.
+async fn import_statline(
+    store: &Store,
+    actor: &baken_store::Actor,
+    job: &ClaimedJob,
+    dataset_code: &str,
+) -> Result<(bool, Value)> {
+    use baken_import::statline::{KnownArea, parse_csv, parse_odata, resolve};
+    let json = job.file_bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    let table = if json {
+        parse_odata(&job.file_name, &job.file_bytes)?
+    } else {
+        parse_csv(&job.file_name, &job.file_bytes)?
+    };
+    let areas: Vec<KnownArea> = store
+        .known_areas()
+        .await?
+        .into_iter()
+        .filter_map(|(code, name)| {
+            baken_domain::area::AreaCode::parse(&code)
+                .ok()
+                .map(|code| KnownArea { code, name })
+        })
+        .collect();
+    let resolved = resolve(&table, &areas);
+    if !resolved.errors.is_empty() {
+        return Ok((
+            false,
+            json!({
+                "outcome": "problems",
+                "total": resolved.errors.len(),
+                "problems": resolved.errors.iter().take(50).map(|p| json!({
+                    "row": p.row, "column": p.column, "value": p.value, "reason": p.reason,
+                })).collect::<Vec<_>>(),
+            }),
+        ));
+    }
+    let source = table.source.clone().map_or_else(
+        || "CBS StatLine".to_owned(),
+        |s| format!("{s}, via CBS StatLine"),
+    );
+    let dataset = baken_domain::dataset::Dataset {
+        code: dataset_code.to_owned(),
+        title: table.title.clone(),
+        source: source.clone(),
+        licence: "CC-BY 4.0 (Bron: CBS)".to_owned(),
+    };
+    let provenance = baken_domain::dataset::Provenance {
+        file_name: job.file_name.clone(),
+        checksum: baken_import::checksum(&job.file_bytes),
+        dataset: Some(dataset_code.to_owned()),
+        source,
+        licence: dataset.licence.clone(),
+        rows_read: table.rows,
+    };
+    store.job_progress(job.id, table.rows, table.rows).await?;
+    let outcome = store
+        .import_observations(
+            Importer::Actor(actor),
+            "statline",
+            &dataset,
+            &provenance,
+            &resolved.observations,
+        )
+        .await?;
+    Ok(if outcome.already_imported {
+        (true, json!({ "outcome": "unchanged" }))
+    } else {
+        (
+            true,
+            json!({ "outcome": "stored", "rows": table.rows, "figures": outcome.stored, "dataset": dataset_code }),
+        )
+    })
+}
+
 async fn run_job(store: &Store, job: ClaimedJob) -> Result<(bool, Value)> {
-    let Some(actor) = job.actor else {
+    let Some(actor) = job.actor.clone() else {
         return Ok((
             false,
             json!({ "outcome": "error", "detail": "the user who started the job is no longer active" }),
@@ -122,6 +198,9 @@ async fn run_job(store: &Store, job: ClaimedJob) -> Result<(bool, Value)> {
     };
     let options: Value = serde_json::from_str(&job.options).unwrap_or(Value::Null);
     let dataset_code = job.dataset.clone().context("the job names no dataset")?;
+    if job.kind == "statline" {
+        return import_statline(store, &actor, &job, &dataset_code).await;
+    }
     let dir = std::env::temp_dir().join(format!("baken-job-{}-{}", job.id, std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let safe_name: String = job

@@ -136,7 +136,12 @@ pub(crate) async fn upload(
         )
         .await;
     };
-    match state.store.create_job(&actor, "table", &name, bytes).await {
+    let kind = if statline_table(&name, &bytes).is_some() {
+        "statline"
+    } else {
+        "table"
+    };
+    match state.store.create_job(&actor, kind, &name, bytes).await {
         Ok(id) => Ok(see_other(&format!("/importeren/{id}"))),
         Err(StoreError::Invalid { .. }) => {
             overview(
@@ -148,6 +153,16 @@ pub(crate) async fn upload(
             .await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The file as a CBS StatLine download, when it is one.
+fn statline_table(name: &str, bytes: &[u8]) -> Option<baken_import::statline::StatlineTable> {
+    let json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    if json {
+        baken_import::statline::parse_odata(name, bytes).ok()
+    } else {
+        baken_import::statline::parse_csv(name, bytes).ok()
     }
 }
 
@@ -183,6 +198,25 @@ struct JobPage {
     outcome: Option<String>,
     problems: Vec<Problem>,
     form_error: Option<String>,
+    statline_title: String,
+    unmatched: Vec<String>,
+}
+
+/// A dataset name proposed from a file name: `Eigen telling.csv` → `eigen-telling`.
+fn dataset_from_name(file_name: &str) -> String {
+    let stem = file_name
+        .rsplit_once('.')
+        .map_or(file_name, |(stem, _)| stem)
+        .to_lowercase();
+    let mut out = String::new();
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').chars().take(60).collect()
 }
 
 fn parse_id(raw: &str) -> Result<i64, AppError> {
@@ -235,8 +269,57 @@ async fn render_job(
         outcome: None,
         problems: Vec::new(),
         form_error: form_error.clone(),
+        statline_title: String::new(),
+        unmatched: Vec::new(),
     };
-    if page.draft {
+    if page.draft && job.kind == "statline" {
+        let bytes = state.store.job_file(actor, id).await?;
+        if let Some(table) = statline_table(&job.file_name, &bytes) {
+            let areas: Vec<baken_import::statline::KnownArea> = state
+                .store
+                .known_areas()
+                .await?
+                .into_iter()
+                .filter_map(|(code, name)| {
+                    baken_domain::area::AreaCode::parse(&code)
+                        .ok()
+                        .map(|code| baken_import::statline::KnownArea { code, name })
+                })
+                .collect();
+            let resolved = baken_import::statline::resolve(&table, &areas);
+            page.format = format!("{} ({})", table.format, table.encoding.name());
+            page.statline_title = table.title.clone();
+            page.rows_label = lang.t_args(
+                "import-statline-figures",
+                &[
+                    ("rows", table.rows.to_string()),
+                    ("figures", resolved.observations.len().to_string()),
+                ],
+            );
+            page.unmatched = resolved
+                .unmatched
+                .iter()
+                .take(50)
+                .map(|(line, region)| format!("{line}: {region}"))
+                .collect();
+            page.problems = resolved
+                .errors
+                .iter()
+                .take(50)
+                .map(|e| Problem {
+                    row: e.row.to_string(),
+                    column: e.column.clone(),
+                    value: e.value.clone(),
+                    reason: e.reason.clone(),
+                })
+                .collect();
+            if page.dataset.is_empty() {
+                page.dataset = dataset_from_name(&job.file_name);
+            }
+        } else {
+            page.preview_error = Some(lang.t("import-statline-unreadable"));
+        }
+    } else if page.draft {
         let bytes = state.store.job_file(actor, id).await?;
         match preview(&job, &bytes) {
             Ok((file, inference, dir)) => {
@@ -271,18 +354,7 @@ async fn render_job(
                     })
                     .collect();
                 if page.dataset.is_empty() {
-                    page.dataset = job
-                        .file_name
-                        .rsplit_once('.')
-                        .map_or(job.file_name.as_str(), |(stem, _)| stem)
-                        .to_lowercase()
-                        .chars()
-                        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                        .collect::<String>()
-                        .trim_matches('-')
-                        .chars()
-                        .take(60)
-                        .collect();
+                    page.dataset = dataset_from_name(&job.file_name);
                 }
                 std::fs::remove_dir_all(dir).ok();
             }
@@ -374,6 +446,26 @@ pub(crate) async fn confirm(
         .await;
     }
     let job = state.store.job(&actor, id).await?;
+    if job.kind == "statline" {
+        return match state
+            .store
+            .queue_job(&actor, id, &dataset, &json!({}))
+            .await
+        {
+            Ok(()) => Ok(see_other(&format!("/importeren/{id}"))),
+            Err(StoreError::Invalid { .. }) => {
+                render_job(
+                    &state,
+                    &actor,
+                    &ctx,
+                    id,
+                    Some(ctx.lang.t("import-not-draft")),
+                )
+                .await
+            }
+            Err(e) => Err(e.into()),
+        };
+    }
     let bytes = state.store.job_file(&actor, id).await?;
     let headers: Vec<String> = match preview(&job, &bytes) {
         Ok((_, inference, dir)) => {

@@ -298,3 +298,38 @@ async fn an_upload_without_a_file_is_explained() {
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("Kies een bestand."));
 }
+
+#[tokio::test]
+async fn a_statline_download_uploaded_in_the_web_shows_what_it_matched() {
+    let app = TestApp::with_reference().await;
+    let analyst = app.login("analist@tilburg.demo").await;
+    let bytes = include_bytes!("../../../../data/fixtures/statline/vermogen_2023.csv");
+    let reply = app.upload(&analyst, "vermogen_2023.csv", bytes).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let preview = app.get(reply.location(), &analyst).await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(
+        preview.body.contains("Vermogen van huishoudens"),
+        "{}",
+        preview.body
+    );
+    assert!(
+        preview.body.contains("7: Noord-Nederland (LD)"),
+        "unmatched regions are listed"
+    );
+    assert!(
+        preview.body.contains("1720 cijfers gekoppeld"),
+        "{}",
+        preview.body
+    );
+    let kind = app
+        .store
+        .query_i64("SELECT COUNT(*) FROM jobs WHERE kind = 'statline'")
+        .await
+        .unwrap();
+    assert_eq!(kind, 1);
+    let ok = app
+        .post_form(reply.location(), &analyst, &[("dataset", "vermogen")])
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+}

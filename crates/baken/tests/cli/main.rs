@@ -828,6 +828,17 @@ async fn a_serving_process_runs_queued_imports_and_takes_over_abandoned_ones() {
         .await
         .unwrap();
 
+    // A StatLine download uploaded in the web.
+    let statline = std::fs::read(fixture("Misdrijven_2024.csv")).unwrap();
+    let cbs = store
+        .create_job(&analyst, "statline", "Misdrijven_2024.csv", statline)
+        .await
+        .unwrap();
+    store
+        .queue_job(&analyst, cbs, "misdrijven-2024", &serde_json::json!({}))
+        .await
+        .unwrap();
+
     let mut server = Command::new(env!("CARGO_BIN_EXE_baken"))
         .args([
             "serve",
@@ -849,7 +860,7 @@ async fn a_serving_process_runs_queued_imports_and_takes_over_abandoned_ones() {
             .query_i64("SELECT COUNT(*) FROM jobs WHERE status = 'done'")
             .await
             .unwrap();
-        if done == 2 {
+        if done == 3 {
             finished = true;
             break;
         }
@@ -857,7 +868,12 @@ async fn a_serving_process_runs_queued_imports_and_takes_over_abandoned_ones() {
     }
     server.kill().ok();
     server.wait().ok();
-    assert!(finished, "both jobs should be done");
+    assert!(finished, "all three jobs should be done");
+    let tilburg = store
+        .query_i64("SELECT CAST(value AS BIGINT) FROM observations WHERE dataset = 'misdrijven-2024' AND area_code = 'GM0855' AND period = '2024'")
+        .await
+        .unwrap();
+    assert!(tilburg > 10_000);
     let hennep = store
         .query_i64("SELECT CAST(value AS BIGINT) FROM observations WHERE dataset = 'incidenten' AND area_code = 'GM0855' AND period = '2024' AND category = 'soort: hennep'")
         .await
