@@ -1,7 +1,9 @@
 //! Aggregating an organisation's records at import into figures per area, year and category:
 //! what dashboards read, so they never touch a record.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use baken_domain::area::{AreaCode, Observation};
 use baken_domain::table::{Cell, Column, ColumnType};
@@ -112,8 +114,9 @@ impl Interner {
 pub struct Rollup {
     plan: RollupPlan,
     strings: Interner,
-    /// (area, year, category) as interned ids → (count, sums)
-    totals: HashMap<(u32, u32, u32), (u64, Vec<f64>)>,
+    /// (area, year, category column + 1 or 0 for none, category value) as interned ids →
+    /// (count, sums)
+    totals: HashMap<(u32, u32, u32, u32), (u64, Vec<f64>)>,
 }
 
 impl Rollup {
@@ -123,7 +126,7 @@ impl Rollup {
         Self {
             plan,
             strings,
-            totals: HashMap::new(),
+            totals: HashMap::default(),
         }
     }
 
@@ -152,7 +155,7 @@ impl Rollup {
         let n = self.plan.sums.len();
         let total = self
             .totals
-            .entry((area, year, 0))
+            .entry((area, year, 0, 0))
             .or_insert_with(|| (0, vec![0.0; n]));
         total.0 += 1;
         for (t, i) in total.1.iter_mut().zip(&self.plan.sums) {
@@ -165,10 +168,10 @@ impl Rollup {
         for c in 0..self.plan.categories.len() {
             let i = self.plan.categories[c];
             if let Some(value) = cells.get(i).and_then(Self::text) {
-                let label = format!("{}: {value}", self.plan.headers[i]);
-                let category = self.strings.id(&label);
+                let value = self.strings.id(&value);
+                let column = u32::try_from(i + 1).unwrap_or(u32::MAX);
                 self.totals
-                    .entry((area, year, category))
+                    .entry((area, year, column, value))
                     .or_insert_with(|| (0, Vec::new()))
                     .0 += 1;
             }
@@ -178,7 +181,7 @@ impl Rollup {
     /// The figures: `aantal` per area, year and category, and `som <column>` per area and year.
     pub fn observations(&self) -> Vec<Observation> {
         let mut out = Vec::new();
-        let mut keys: Vec<&(u32, u32, u32)> = self.totals.keys().collect();
+        let mut keys: Vec<&(u32, u32, u32, u32)> = self.totals.keys().collect();
         keys.sort_unstable();
         for key in keys {
             let (count, sums) = &self.totals[key];
@@ -186,12 +189,20 @@ impl Rollup {
             let Ok(area) = AreaCode::parse(name(key.0)) else {
                 continue;
             };
-            let (year, category) = (name(key.1), name(key.2));
+            let year = name(key.1);
+            let category = match key.2 {
+                0 => String::new(),
+                column => format!(
+                    "{}: {}",
+                    self.plan.headers[column as usize - 1],
+                    name(key.3)
+                ),
+            };
             out.push(Observation {
                 area: area.clone(),
                 period: year.to_owned(),
                 measure: "aantal".into(),
-                category: category.to_owned(),
+                category: category.clone(),
                 value: Some(*count as f64),
                 symbol: None,
             });

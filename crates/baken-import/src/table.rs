@@ -580,7 +580,9 @@ pub fn convert(
         let owned = cells.get_mut(c).map(std::mem::take).unwrap_or_default();
         // Text into a text column: moved, not copied (the most common cell).
         let owned = match (owned, col.kind) {
-            (RawCell::Text(s), ColumnType::Text) if s.len() <= MAX_FIELD_CHARS => {
+            (RawCell::Text(s), ColumnType::Text)
+                if s.len() <= MAX_FIELD_CHARS || s.chars().count() <= MAX_FIELD_CHARS =>
+            {
                 out.push(Cell::Text(s));
                 continue;
             }
@@ -594,6 +596,7 @@ pub fn convert(
             reason: reason.to_owned(),
         };
         if let RawCell::Text(s) = cell
+            && s.len() > MAX_FIELD_CHARS
             && s.chars().count() > MAX_FIELD_CHARS
         {
             errors.push(fail(&format!("longer than {MAX_FIELD_CHARS} characters")));

@@ -58,6 +58,8 @@ pub fn redact_url(url: &str) -> String {
 pub(crate) struct Db {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
+    /// The database file, for SQLite (bulk loads open their own connection to it).
+    pub(crate) sqlite_path: Option<std::path::PathBuf>,
 }
 
 /// The migrations of one backend, in order; both folders hold the same versions.
@@ -131,7 +133,14 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Connect(redact_url(&url), e.to_string()))?;
-        Ok(Self { pool, backend })
+        let sqlite_path = (backend == Backend::Sqlite)
+            .then(|| sqlite_file(&url))
+            .flatten();
+        Ok(Self {
+            pool,
+            backend,
+            sqlite_path,
+        })
     }
 
     pub(crate) async fn migrate(&self) -> Result<(), StoreError> {
@@ -166,6 +175,17 @@ impl Db {
         };
         Ok(tx)
     }
+}
+
+/// The file of a `sqlite://PATH?…` URL (none for an in-memory database).
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
 }
 
 fn ensure_sqlite_parent_dir(url: &str) -> Result<(), StoreError> {

@@ -1,5 +1,14 @@
-//! Organisations' own tables: one typed database table per dataset, filled in one
-//! transaction (every row or none), with the rollups dashboards read stored beside it.
+//! Organisations' own tables: one typed database table per dataset, stored all or nothing,
+//! with the rollups dashboards read stored beside it.
+//!
+//! On PostgreSQL everything happens in one transaction of the shared pool. On SQLite the rows
+//! go to a writer thread with its own connection and one prepared statement, into a staging
+//! table that nobody can see until [`TableImport::finish`] registers it in `org_tables` in the
+//! transaction that also writes the rollups, the provenance and the audit record; an import
+//! that fails or is dropped rolls the staging table back with its rows.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use baken_domain::area::Observation;
 use baken_domain::auth::Permission;
@@ -7,24 +16,46 @@ use baken_domain::dataset::{Dataset, Provenance};
 use baken_domain::table::{Cell, Column, ColumnType};
 use rand::RngExt;
 use serde_json::json;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use crate::audit::{Entry, Who, append};
 use crate::dataset::Importer;
 use crate::sql::{Bind, insert_batched, upsert_batched};
 use crate::{Backend, Store, StoreError, now_ms};
 
+type Rows = Vec<(u64, Vec<Cell>)>;
+
+enum Sink {
+    /// PostgreSQL: the rows in the same transaction as everything else.
+    Shared {
+        tx: Transaction<'static, Any>,
+        buffer: Vec<Vec<Bind>>,
+    },
+    /// SQLite: the rows to a writer thread with its own connection.
+    Writer {
+        sender: Option<tokio::sync::mpsc::Sender<Rows>>,
+        buffer: Rows,
+        commit: Arc<AtomicBool>,
+        writer: Option<std::thread::JoinHandle<Result<u64, String>>>,
+    },
+}
+
 /// A table import under way. Dropping it without [`TableImport::finish`] rolls everything back.
 pub struct TableImport {
-    tx: Transaction<'static, Any>,
+    sink: Sink,
+    meta: Meta,
+}
+
+/// What a table import knows besides its rows.
+struct Meta {
+    store: Store,
     table: String,
     columns: Vec<Column>,
-    buffer: Vec<Vec<Bind>>,
     rows: u64,
     dataset: Dataset,
     org_id: i64,
     who: Who,
-    key: baken_domain::audit::AuditKey,
+    checksum: String,
 }
 
 fn sql_type(kind: ColumnType, backend: Backend) -> &'static str {
@@ -53,6 +84,17 @@ fn bind(cell: Cell, kind: ColumnType) -> Bind {
     }
 }
 
+fn sqlite_value(cell: Cell) -> rusqlite::types::Value {
+    use rusqlite::types::Value;
+    match cell {
+        Cell::Null => Value::Null,
+        Cell::Integer(i) => Value::Integer(i),
+        Cell::Decimal(d) => Value::Real(d),
+        Cell::Date(s) | Cell::Text(s) => Value::Text(s),
+        Cell::Boolean(b) => Value::Integer(i64::from(b)),
+    }
+}
+
 /// Keys are made by `column_key` (`c_` and `[a-z0-9_]`); anything else is refused here, since
 /// they become identifiers in SQL.
 fn safe_key(key: &str) -> bool {
@@ -61,6 +103,106 @@ fn safe_key(key: &str) -> bool {
         && key
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+fn safe_table(name: &str) -> bool {
+    name.starts_with("org_data_") && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// The `CREATE TABLE` of an organisation's table.
+fn create_sql(table: &str, columns: &[Column], backend: Backend) -> String {
+    let defs: Vec<String> = columns
+        .iter()
+        .map(|c| format!("{} {}", c.key, sql_type(c.kind, backend)))
+        .collect();
+    // On SQLite an INTEGER PRIMARY KEY is the rowid itself: no second index to fill.
+    let row_no = match backend {
+        Backend::Sqlite => "row_no INTEGER PRIMARY KEY",
+        Backend::Postgres => "row_no BIGINT NOT NULL PRIMARY KEY",
+    };
+    format!("CREATE TABLE {table} ({row_no}, {})", defs.join(", "))
+}
+
+/// The writer thread of an SQLite import: one connection, one transaction, one prepared
+/// statement. It commits only when told to; a closed channel without that means roll back.
+fn spawn_sqlite_writer(
+    path: std::path::PathBuf,
+    create: String,
+    insert: String,
+    mut rows: tokio::sync::mpsc::Receiver<Rows>,
+    commit: Arc<AtomicBool>,
+) -> Result<std::thread::JoinHandle<Result<u64, String>>, StoreError> {
+    let work = move || -> Result<u64, String> {
+        let mut conn = rusqlite::Connection::open(&path).map_err(|e| e.to_string())?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(|e| e.to_string())?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| e.to_string())?;
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| e.to_string())?;
+        tx.execute_batch(&create).map_err(|e| e.to_string())?;
+        let mut stored = 0u64;
+        {
+            let mut stmt = tx.prepare(&insert).map_err(|e| e.to_string())?;
+            while let Some(batch) = rows.blocking_recv() {
+                for (row_no, cells) in batch {
+                    let mut values = Vec::with_capacity(cells.len() + 1);
+                    values.push(rusqlite::types::Value::Integer(
+                        i64::try_from(row_no).unwrap_or(i64::MAX),
+                    ));
+                    values.extend(cells.into_iter().map(sqlite_value));
+                    stmt.execute(rusqlite::params_from_iter(values))
+                        .map_err(|e| e.to_string())?;
+                    stored += 1;
+                }
+            }
+        }
+        if commit.load(Ordering::SeqCst) {
+            tx.commit().map_err(|e| e.to_string())?;
+            Ok(stored)
+        } else {
+            // Dropping the transaction rolls it back: the staging table and its rows vanish.
+            Err("cancelled".to_owned())
+        }
+    };
+    std::thread::Builder::new()
+        .name("baken-sqlite-writer".into())
+        .spawn(work)
+        .map_err(|e| StoreError::Internal(format!("cannot start the writer: {e}")))
+}
+
+/// Checks that `dataset` may be (re)filled by `org_id`: returns false when this very file was
+/// imported into it before.
+async fn check_dataset(
+    conn: &mut AnyConnection,
+    dataset: &Dataset,
+    org_id: i64,
+    checksum: &str,
+) -> Result<bool, StoreError> {
+    let seen: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM imports WHERE kind = 'table' AND dataset = $1 AND checksum = $2",
+    )
+    .bind(&dataset.code)
+    .bind(checksum)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("n")?;
+    if seen > 0 {
+        return Ok(false);
+    }
+    let owner: Option<Option<i64>> = sqlx::query("SELECT org_id FROM datasets WHERE code = $1")
+        .bind(&dataset.code)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.try_get("org_id"))
+        .transpose()?;
+    match owner {
+        Some(existing) if existing != Some(org_id) => {
+            Err(StoreError::Conflict { field: "dataset" })
+        }
+        _ => Ok(true),
+    }
 }
 
 impl Store {
@@ -99,153 +241,261 @@ impl Store {
                 reason: "no columns, or a column key that is not safe".into(),
             });
         }
-        let mut tx = self.db.begin().await?;
-        let seen: i64 = sqlx::query(
-            "SELECT COUNT(*) AS n FROM imports WHERE kind = 'table' AND dataset = $1 AND checksum = $2",
-        )
-        .bind(&dataset.code)
-        .bind(checksum)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
-        if seen > 0 {
-            return Ok(None);
-        }
-        let owner: Option<Option<i64>> = sqlx::query("SELECT org_id FROM datasets WHERE code = $1")
-            .bind(&dataset.code)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get("org_id"))
-            .transpose()?;
-        match owner {
-            Some(existing) if existing != Some(org_id) => {
-                return Err(StoreError::Conflict { field: "dataset" });
-            }
-            Some(_) => {
-                if let Some(old) =
-                    sqlx::query("SELECT table_name FROM org_tables WHERE dataset = $1")
-                        .bind(&dataset.code)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                {
-                    let old: String = old.try_get("table_name")?;
-                    if old.starts_with("org_data_")
-                        && old.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-                    {
-                        sqlx::query(sqlx::AssertSqlSafe(format!("DROP TABLE IF EXISTS {old}")))
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    sqlx::query("DELETE FROM org_tables WHERE dataset = $1")
-                        .bind(&dataset.code)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query("DELETE FROM observations WHERE dataset = $1")
-                    .bind(&dataset.code)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(
-                    "UPDATE datasets SET title = $1, source = $2, licence = $3 WHERE code = $4",
-                )
-                .bind(&dataset.title)
-                .bind(&dataset.source)
-                .bind(&dataset.licence)
-                .bind(&dataset.code)
-                .execute(&mut *tx)
-                .await?;
-            }
-            None => {
-                sqlx::query(
-                    "INSERT INTO datasets (code, title, source, licence, org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(&dataset.code)
-                .bind(&dataset.title)
-                .bind(&dataset.source)
-                .bind(&dataset.licence)
-                .bind(org_id)
-                .bind(now_ms())
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
         let suffix: u64 = rand::rng().random();
         let table = format!("org_data_{suffix:016x}");
-        let defs: Vec<String> = columns
-            .iter()
-            .map(|c| format!("{} {}", c.key, sql_type(c.kind, self.db.backend)))
-            .collect();
-        // On SQLite an INTEGER PRIMARY KEY is the rowid itself: no second index to fill.
-        let row_no = match self.db.backend {
-            Backend::Sqlite => "row_no INTEGER PRIMARY KEY",
-            Backend::Postgres => "row_no BIGINT NOT NULL PRIMARY KEY",
+        let create = create_sql(&table, columns, self.db.backend);
+        let sink = match (self.db.backend, &self.db.sqlite_path) {
+            (Backend::Sqlite, Some(path)) => {
+                // A first check without holding the write lock; `finish` checks again.
+                let mut conn = self.db.pool.acquire().await?;
+                if !check_dataset(&mut conn, dataset, org_id, checksum).await? {
+                    return Ok(None);
+                }
+                drop(conn);
+                let keys: Vec<&str> = columns.iter().map(|c| c.key.as_str()).collect();
+                let placeholders: Vec<String> =
+                    (1..=keys.len() + 1).map(|i| format!("?{i}")).collect();
+                let insert = format!(
+                    "INSERT INTO {table} (row_no, {}) VALUES ({})",
+                    keys.join(", "),
+                    placeholders.join(", ")
+                );
+                let (sender, receiver) = tokio::sync::mpsc::channel(8);
+                let commit = Arc::new(AtomicBool::new(false));
+                let writer =
+                    spawn_sqlite_writer(path.clone(), create, insert, receiver, commit.clone())?;
+                Sink::Writer {
+                    sender: Some(sender),
+                    buffer: Vec::new(),
+                    commit,
+                    writer: Some(writer),
+                }
+            }
+            _ => {
+                let mut tx = self.db.begin().await?;
+                if !check_dataset(&mut tx, dataset, org_id, checksum).await? {
+                    return Ok(None);
+                }
+                sqlx::query(sqlx::AssertSqlSafe(create))
+                    .execute(&mut *tx)
+                    .await?;
+                Sink::Shared {
+                    tx,
+                    buffer: Vec::new(),
+                }
+            }
         };
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "CREATE TABLE {table} ({row_no}, {})",
-            defs.join(", ")
-        )))
-        .execute(&mut *tx)
-        .await?;
         Ok(Some(TableImport {
-            tx,
-            table,
-            columns: columns.to_vec(),
-            buffer: Vec::new(),
-            rows: 0,
-            dataset: dataset.clone(),
-            org_id,
-            who,
-            key: self.audit_key.clone(),
+            sink,
+            meta: Meta {
+                store: self.clone(),
+                table,
+                columns: columns.to_vec(),
+                rows: 0,
+                dataset: dataset.clone(),
+                org_id,
+                who,
+                checksum: checksum.to_owned(),
+            },
         }))
     }
 }
 
 impl TableImport {
     const BATCH_PARAMS: usize = 3000;
+    const WRITER_BATCH: usize = 2000;
 
     async fn flush(&mut self) -> Result<(), StoreError> {
-        if self.buffer.is_empty() {
-            return Ok(());
+        match &mut self.sink {
+            Sink::Shared { tx, buffer } => {
+                if buffer.is_empty() {
+                    return Ok(());
+                }
+                let keys: Vec<&str> = self.meta.columns.iter().map(|c| c.key.as_str()).collect();
+                let target = format!("{} (row_no, {})", self.meta.table, keys.join(", "));
+                let rows = std::mem::take(buffer);
+                insert_batched(tx, &target, keys.len() + 1, rows).await?;
+            }
+            Sink::Writer { sender, buffer, .. } => {
+                if buffer.is_empty() {
+                    return Ok(());
+                }
+                let rows = std::mem::take(buffer);
+                let Some(sender) = sender else {
+                    return Err(StoreError::Internal("the writer is closed".into()));
+                };
+                if sender.send(rows).await.is_err() {
+                    return Err(StoreError::Internal("the writer stopped".into()));
+                }
+            }
         }
-        let keys: Vec<&str> = self.columns.iter().map(|c| c.key.as_str()).collect();
-        let target = format!("{} (row_no, {})", self.table, keys.join(", "));
-        let rows = std::mem::take(&mut self.buffer);
-        insert_batched(&mut self.tx, &target, keys.len() + 1, rows).await?;
         Ok(())
     }
 
     /// Adds one validated row (in the order of the columns).
     pub async fn push(&mut self, row_no: u64, cells: Vec<Cell>) -> Result<(), StoreError> {
-        let mut row = Vec::with_capacity(cells.len() + 1);
-        row.push(Bind::Int(i64::try_from(row_no).unwrap_or(i64::MAX)));
-        row.extend(
-            cells
-                .into_iter()
-                .zip(self.columns.iter().map(|c| c.kind))
-                .map(|(cell, kind)| bind(cell, kind)),
-        );
-        self.buffer.push(row);
-        self.rows += 1;
-        if self.buffer.len() * (self.columns.len() + 1) >= Self::BATCH_PARAMS * 8 {
+        self.meta.rows += 1;
+        let full = match &mut self.sink {
+            Sink::Shared { buffer, .. } => {
+                let mut row = Vec::with_capacity(cells.len() + 1);
+                row.push(Bind::Int(i64::try_from(row_no).unwrap_or(i64::MAX)));
+                row.extend(
+                    cells
+                        .into_iter()
+                        .zip(self.meta.columns.iter().map(|c| c.kind))
+                        .map(|(cell, kind)| bind(cell, kind)),
+                );
+                buffer.push(row);
+                buffer.len() * (self.meta.columns.len() + 1) >= Self::BATCH_PARAMS * 8
+            }
+            Sink::Writer { buffer, .. } => {
+                buffer.push((row_no, cells));
+                buffer.len() >= Self::WRITER_BATCH
+            }
+        };
+        if full {
             self.flush().await?;
         }
         Ok(())
     }
 
     pub fn rows(&self) -> u64 {
-        self.rows
+        self.meta.rows
     }
 
-    /// Stores the rollups and the provenance, audits, and commits.
+    /// Registers the table, stores the rollups and the provenance, audits, and commits.
     pub async fn finish(
         mut self,
         provenance: &Provenance,
         rollups: &[Observation],
     ) -> Result<u64, StoreError> {
         self.flush().await?;
-        let code = self.dataset.code.clone();
+        let sink = std::mem::replace(
+            &mut self.sink,
+            Sink::Writer {
+                sender: None,
+                buffer: Vec::new(),
+                commit: Arc::new(AtomicBool::new(false)),
+                writer: None,
+            },
+        );
+        let (mut tx, staged) = match sink {
+            Sink::Shared { tx, .. } => (tx, false),
+            Sink::Writer {
+                sender,
+                commit,
+                writer,
+                ..
+            } => {
+                commit.store(true, Ordering::SeqCst);
+                drop(sender);
+                let stored = match writer.map(std::thread::JoinHandle::join) {
+                    Some(Ok(Ok(n))) => n,
+                    Some(Ok(Err(e))) => {
+                        return Err(StoreError::Internal(format!(
+                            "writing the rows failed: {e}"
+                        )));
+                    }
+                    _ => return Err(StoreError::Internal("the writer failed".into())),
+                };
+                if stored != self.meta.rows {
+                    return Err(StoreError::Internal(format!(
+                        "{stored} of {} rows written",
+                        self.meta.rows
+                    )));
+                }
+                (self.meta.store.db.begin().await?, true)
+            }
+        };
+        let result = self
+            .meta
+            .register(&mut tx, provenance, rollups, staged)
+            .await;
+        match result {
+            Ok(()) => {
+                tx.commit().await?;
+                Ok(self.meta.rows)
+            }
+            Err(e) => {
+                drop(tx);
+                if staged && safe_table(&self.meta.table) {
+                    // The staging table was committed by the writer: remove it again.
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP TABLE IF EXISTS {}",
+                        self.meta.table
+                    )))
+                    .execute(&self.meta.store.db.pool)
+                    .await;
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Meta {
+    async fn register(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        provenance: &Provenance,
+        rollups: &[Observation],
+        staged: bool,
+    ) -> Result<(), StoreError> {
+        let code = &self.dataset.code;
+        if staged && !check_dataset(tx, &self.dataset, self.org_id, &self.checksum).await? {
+            return Err(StoreError::Conflict { field: "dataset" });
+        }
+        // Replace what an earlier file of this dataset left.
+        if let Some(old) = sqlx::query("SELECT table_name FROM org_tables WHERE dataset = $1")
+            .bind(code)
+            .fetch_optional(&mut **tx)
+            .await?
+        {
+            let old: String = old.try_get("table_name")?;
+            if safe_table(&old) {
+                sqlx::query(sqlx::AssertSqlSafe(format!("DROP TABLE IF EXISTS {old}")))
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            sqlx::query("DELETE FROM org_tables WHERE dataset = $1")
+                .bind(code)
+                .execute(&mut **tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM observations WHERE dataset = $1")
+            .bind(code)
+            .execute(&mut **tx)
+            .await?;
+        let exists = sqlx::query("SELECT org_id FROM datasets WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&mut **tx)
+            .await?
+            .is_some();
+        if exists {
+            sqlx::query(
+                "UPDATE datasets SET title = $1, source = $2, licence = $3 WHERE code = $4",
+            )
+            .bind(&self.dataset.title)
+            .bind(&self.dataset.source)
+            .bind(&self.dataset.licence)
+            .bind(code)
+            .execute(&mut **tx)
+            .await?;
+        } else {
+            sqlx::query(
+                "INSERT INTO datasets (code, title, source, licence, org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(code)
+            .bind(&self.dataset.title)
+            .bind(&self.dataset.source)
+            .bind(&self.dataset.licence)
+            .bind(self.org_id)
+            .bind(now_ms())
+            .execute(&mut **tx)
+            .await?;
+        }
         upsert_batched(
-            &mut self.tx,
+            tx,
             "observations (dataset, area_code, period, measure, category, value, symbol)",
             7,
             rollups
@@ -277,19 +527,19 @@ impl TableImport {
             "INSERT INTO org_tables (dataset, org_id, table_name, columns, row_count, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(&code)
+        .bind(code)
         .bind(self.org_id)
         .bind(&self.table)
         .bind(columns.to_string())
         .bind(rows)
         .bind(now_ms())
-        .execute(&mut *self.tx)
+        .execute(&mut **tx)
         .await?;
         sqlx::query(
             "INSERT INTO imports (kind, dataset, file_name, checksum, source, licence, actor_label, \
              org_id, rows_read, rows_stored, imported_at) VALUES ('table', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
-        .bind(&code)
+        .bind(code)
         .bind(&provenance.file_name)
         .bind(&provenance.checksum)
         .bind(&provenance.source)
@@ -299,13 +549,13 @@ impl TableImport {
         .bind(i64::try_from(provenance.rows_read).unwrap_or(i64::MAX))
         .bind(rows)
         .bind(now_ms())
-        .execute(&mut *self.tx)
+        .execute(&mut **tx)
         .await?;
         append(
-            &mut self.tx,
-            &self.key,
+            tx,
+            &self.store.audit_key,
             Entry::new(self.who.clone(), "import.table")
-                .object("dataset", &code)
+                .object("dataset", code)
                 .subject_org(self.org_id)
                 .detail(json!({
                     "file": provenance.file_name,
@@ -315,7 +565,6 @@ impl TableImport {
                 })),
         )
         .await?;
-        self.tx.commit().await?;
-        Ok(self.rows)
+        Ok(())
     }
 }
