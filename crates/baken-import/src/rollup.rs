@@ -109,6 +109,9 @@ impl Interner {
     }
 }
 
+/// (area, year, category column + 1 or 0 for none, category value), as interned ids.
+type Key = (u32, u32, u32, u32);
+
 /// Running totals.
 #[derive(Debug, Clone)]
 pub struct Rollup {
@@ -116,7 +119,7 @@ pub struct Rollup {
     strings: Interner,
     /// (area, year, category column + 1 or 0 for none, category value) as interned ids →
     /// (count, sums)
-    totals: HashMap<(u32, u32, u32, u32), (u64, Vec<f64>)>,
+    totals: HashMap<Key, (u64, Vec<f64>)>,
 }
 
 impl Rollup {
@@ -181,7 +184,7 @@ impl Rollup {
     /// The figures: `aantal` per area, year and category, and `som <column>` per area and year.
     pub fn observations(&self) -> Vec<Observation> {
         let mut out = Vec::new();
-        let mut keys: Vec<&(u32, u32, u32, u32)> = self.totals.keys().collect();
+        let mut keys: Vec<&Key> = self.totals.keys().collect();
         keys.sort_unstable();
         for key in keys {
             let (count, sums) = &self.totals[key];
