@@ -316,16 +316,28 @@ impl TableImport {
                 let rows = std::mem::take(buffer);
                 insert_batched(tx, &target, keys.len() + 1, rows).await?;
             }
-            Sink::Writer { sender, buffer, .. } => {
+            Sink::Writer {
+                sender,
+                buffer,
+                writer,
+                ..
+            } => {
                 if buffer.is_empty() {
                     return Ok(());
                 }
                 let rows = std::mem::take(buffer);
-                let Some(sender) = sender else {
+                let Some(open) = sender else {
                     return Err(StoreError::Internal("the writer is closed".into()));
                 };
-                if sender.send(rows).await.is_err() {
-                    return Err(StoreError::Internal("the writer stopped".into()));
+                if open.send(rows).await.is_err() {
+                    // The writer ended early: say why.
+                    let reason = match writer.take().map(std::thread::JoinHandle::join) {
+                        Some(Ok(Err(e))) => e,
+                        _ => "the writer stopped".to_owned(),
+                    };
+                    return Err(StoreError::Internal(format!(
+                        "writing the rows failed: {reason}"
+                    )));
                 }
             }
         }
