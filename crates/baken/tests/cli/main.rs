@@ -650,6 +650,16 @@ async fn an_organisations_table_imports_all_or_nothing_with_rollups() {
         .query_i64("SELECT COUNT(*) FROM observations WHERE dataset = 'eigen'")
         .await
         .unwrap();
+    let tables_sql = match store.backend() {
+        baken_store::Backend::Sqlite => {
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'org_data_%'"
+        }
+        baken_store::Backend::Postgres => {
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_name LIKE 'org_data_%'"
+        }
+    };
+    let tables_before = store.query_i64(tables_sql).await.unwrap();
+    assert_eq!(tables_before, 1);
     let bad = cli.run(
         &[
             "import",
@@ -683,6 +693,11 @@ async fn an_organisations_table_imports_all_or_nothing_with_rollups() {
             .await
             .unwrap(),
         3
+    );
+    assert_eq!(
+        store.query_i64(tables_sql).await.unwrap(),
+        tables_before,
+        "no staging table is left behind"
     );
     std::fs::remove_file(path).ok();
 }
