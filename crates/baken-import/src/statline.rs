@@ -61,7 +61,7 @@ fn csv_error(file: &str, reason: impl Into<String>) -> ImportError {
 /// `2023MM07` → `2023-07`; anything else is kept as written.
 pub fn normalise_period(raw: &str) -> String {
     let p = raw.trim();
-    if p.len() == 8 && p[..4].bytes().all(|b| b.is_ascii_digit()) {
+    if p.len() == 8 && p.is_ascii() && p[..4].bytes().all(|b| b.is_ascii_digit()) {
         let (year, kind, n) = (&p[..4], &p[4..6], &p[6..]);
         match kind {
             "JJ" => return year.to_owned(),
@@ -550,6 +550,13 @@ mod tests {
         assert_eq!(r.errors[0].row, 8);
         assert_eq!(r.errors[0].value, "vijf");
         assert_eq!(r.errors[0].column, "Geregistreerde misdrijven 2023");
+    }
+
+    #[test]
+    fn odd_periods_are_kept_as_written_without_panicking() {
+        assert_eq!(normalise_period("2023KW02"), "2023-Q2");
+        assert_eq!(normalise_period("2023Ké1"), "2023Ké1");
+        assert_eq!(normalise_period("abcéxyz"), "abcéxyz");
     }
 
     #[test]

@@ -85,6 +85,10 @@ fn is_utf8(path: &Path, name: &str) -> Result<bool, ImportError> {
 }
 
 fn excel_date(value: f64) -> Option<time::Date> {
+    // Excel's dates run from 1900 to 9999: anything else is not a date (and would overflow).
+    if !value.is_finite() || !(0.0..3_000_000.0).contains(&value) {
+        return None;
+    }
     let base = time::Date::from_calendar_date(1899, time::Month::December, 30).ok()?;
     base.checked_add(time::Duration::days(value.floor() as i64))
 }

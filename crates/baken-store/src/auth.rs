@@ -592,12 +592,14 @@ impl Store {
     // ----- own account ---------------------------------------------------------------------
 
     /// Changes the actor's own password after checking the current one and the rules. Ends
-    /// all other sessions of the user.
+    /// every other session of the user (`keep` is the session making the change) and revokes
+    /// the user's API tokens: whoever had them by the old password loses them.
     pub async fn change_password(
         &self,
         actor: &Actor,
         current: &str,
         new: &str,
+        keep: Option<&str>,
     ) -> Result<(), StoreError> {
         let hash: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
             .bind(actor.user_id())
@@ -623,12 +625,27 @@ impl Store {
             .bind(actor.user_id())
             .execute(&mut *tx)
             .await?;
+        let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+            .bind(actor.user_id())
+            .bind(keep.map(sha256_hex).unwrap_or_default())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let revoked = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now_ms())
+        .bind(actor.user_id())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         append(
             &mut tx,
             &self.audit_key,
             Entry::new(Who::actor(actor), "auth.password.change")
                 .object("user", actor.user_id())
-                .subject_org(actor.org_id()),
+                .subject_org(actor.org_id())
+                .detail(json!({ "sessions_ended": ended, "tokens_revoked": revoked })),
         )
         .await?;
         tx.commit().await?;
@@ -643,11 +660,21 @@ impl Store {
             .to_url()
             .map_err(|e| StoreError::Internal(format!("TOTP: {e}")))?;
         let mut tx = self.db.begin().await?;
-        sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled = 0 WHERE id = $2")
-            .bind(&base32)
-            .bind(actor.user_id())
-            .execute(&mut *tx)
-            .await?;
+        // An active second factor is switched off only by `disable_totp`, which asks for the
+        // password; starting a new set-up must not bypass that.
+        let changed =
+            sqlx::query("UPDATE users SET totp_secret = $1 WHERE id = $2 AND totp_enabled = 0")
+                .bind(&base32)
+                .bind(actor.user_id())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::Invalid {
+                field: "second_factor",
+                reason: "already enabled; switch it off first".into(),
+            });
+        }
         append(
             &mut tx,
             &self.audit_key,

@@ -81,21 +81,6 @@ impl Store {
             }
         }
         let mut tx = self.db.begin().await?;
-        let seen: i64 = sqlx::query(
-            "SELECT COUNT(*) AS n FROM imports WHERE kind = $1 AND dataset = $2 AND checksum = $3",
-        )
-        .bind(kind)
-        .bind(&dataset.code)
-        .bind(&provenance.checksum)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
-        if seen > 0 {
-            return Ok(ImportOutcome {
-                already_imported: true,
-                stored: 0,
-            });
-        }
         let owner: Option<Option<i64>> = sqlx::query("SELECT org_id FROM datasets WHERE code = $1")
             .bind(&dataset.code)
             .fetch_optional(&mut *tx)
@@ -104,6 +89,16 @@ impl Store {
             .transpose()?;
         match owner {
             Some(existing) if existing != org_id => {
+                drop(tx);
+                if let Importer::Actor(actor) = by {
+                    self.record_denial(
+                        Some(actor),
+                        actor.email(),
+                        "access.denied",
+                        json!({ "dataset": dataset.code, "reason": "owned by another organisation" }),
+                    )
+                    .await?;
+                }
                 return Err(StoreError::Conflict { field: "dataset" });
             }
             Some(_) => {
@@ -131,6 +126,25 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+        }
+        // Ownership first, so that another organisation learns nothing about this dataset's
+        // files; then whether this very file was imported into it before.
+        let seen: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM imports WHERE kind = $1 AND dataset = $2 AND checksum = $3 \
+             AND COALESCE(org_id, 0) = $4",
+        )
+        .bind(kind)
+        .bind(&dataset.code)
+        .bind(&provenance.checksum)
+        .bind(org_id.unwrap_or(0))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+        if seen > 0 {
+            return Ok(ImportOutcome {
+                already_imported: true,
+                stored: 0,
+            });
         }
         let stored = upsert_batched(
             &mut tx,
@@ -191,13 +205,20 @@ impl Store {
         })
     }
 
-    /// The provenance of every import into `dataset`, newest first.
-    pub async fn imports_of(&self, dataset: &str) -> Result<Vec<ImportRecord>, StoreError> {
+    /// The provenance of every import into `dataset` that the actor may see (its own
+    /// organisation's, and public ones), newest first.
+    pub async fn imports_of(
+        &self,
+        actor: &Actor,
+        dataset: &str,
+    ) -> Result<Vec<ImportRecord>, StoreError> {
         let rows = sqlx::query(
             "SELECT kind, dataset, file_name, checksum, source, licence, actor_label, rows_read, \
-             rows_stored, imported_at FROM imports WHERE dataset = $1 ORDER BY id DESC",
+             rows_stored, imported_at FROM imports WHERE dataset = $1 AND (org_id = $2 OR org_id IS NULL) \
+             ORDER BY id DESC",
         )
         .bind(dataset)
+        .bind(actor.org_id())
         .fetch_all(&self.db.pool)
         .await?;
         rows.iter()

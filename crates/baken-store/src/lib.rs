@@ -46,6 +46,11 @@ impl Page {
         }
     }
 
+    /// The number of items before this page.
+    pub fn offset_u64(self) -> u64 {
+        u64::from(self.number - 1) * u64::from(self.size)
+    }
+
     pub(crate) fn offset(self) -> i64 {
         i64::from(self.number - 1) * i64::from(self.size)
     }

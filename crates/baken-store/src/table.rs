@@ -180,32 +180,51 @@ async fn check_dataset(
     org_id: i64,
     checksum: &str,
 ) -> Result<bool, StoreError> {
-    let seen: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM imports WHERE kind = 'table' AND dataset = $1 AND checksum = $2",
-    )
-    .bind(&dataset.code)
-    .bind(checksum)
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get("n")?;
-    if seen > 0 {
-        return Ok(false);
-    }
+    // Ownership first, so that another organisation learns nothing about this dataset's files.
     let owner: Option<Option<i64>> = sqlx::query("SELECT org_id FROM datasets WHERE code = $1")
         .bind(&dataset.code)
         .fetch_optional(&mut *conn)
         .await?
         .map(|r| r.try_get("org_id"))
         .transpose()?;
-    match owner {
-        Some(existing) if existing != Some(org_id) => {
-            Err(StoreError::Conflict { field: "dataset" })
-        }
-        _ => Ok(true),
+    if let Some(existing) = owner
+        && existing != Some(org_id)
+    {
+        return Err(StoreError::Conflict { field: "dataset" });
     }
+    let seen: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM imports WHERE kind = 'table' AND dataset = $1 AND checksum = $2 AND org_id = $3",
+    )
+    .bind(&dataset.code)
+    .bind(checksum)
+    .bind(org_id)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("n")?;
+    Ok(seen == 0)
 }
 
 impl Store {
+    /// Passes a dataset check on, recording a refused one (another organisation's dataset)
+    /// in the audit chain.
+    async fn audited_check(
+        &self,
+        by: Importer<'_>,
+        dataset: &Dataset,
+        checked: Result<bool, StoreError>,
+    ) -> Result<bool, StoreError> {
+        if let (Err(StoreError::Conflict { .. }), Importer::Actor(actor)) = (&checked, by) {
+            self.record_denial(
+                Some(actor),
+                actor.email(),
+                "access.denied",
+                json!({ "dataset": dataset.code, "reason": "owned by another organisation" }),
+            )
+            .await?;
+        }
+        checked
+    }
+
     /// Starts importing a table into `dataset` of the organisation (the actor's own, or the one
     /// named by `org_code` for the command line). Returns `None` when this very file was
     /// imported into the dataset before.
@@ -248,10 +267,11 @@ impl Store {
             (Backend::Sqlite, Some(path)) => {
                 // A first check without holding the write lock; `finish` checks again.
                 let mut conn = self.db.pool.acquire().await?;
-                if !check_dataset(&mut conn, dataset, org_id, checksum).await? {
+                let fresh = check_dataset(&mut conn, dataset, org_id, checksum).await;
+                drop(conn);
+                if !self.audited_check(by, dataset, fresh).await? {
                     return Ok(None);
                 }
-                drop(conn);
                 let keys: Vec<&str> = columns.iter().map(|c| c.key.as_str()).collect();
                 let placeholders: Vec<String> =
                     (1..=keys.len() + 1).map(|i| format!("?{i}")).collect();
@@ -273,7 +293,16 @@ impl Store {
             }
             _ => {
                 let mut tx = self.db.begin().await?;
-                if !check_dataset(&mut tx, dataset, org_id, checksum).await? {
+                let fresh = match check_dataset(&mut tx, dataset, org_id, checksum).await {
+                    Ok(fresh) => fresh,
+                    Err(e) => {
+                        // Release the write transaction before recording the refusal.
+                        drop(tx);
+                        self.audited_check(by, dataset, Err(e)).await?;
+                        return Err(StoreError::Conflict { field: "dataset" });
+                    }
+                };
+                if !fresh {
                     return Ok(None);
                 }
                 sqlx::query(sqlx::AssertSqlSafe(create))

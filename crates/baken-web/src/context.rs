@@ -58,7 +58,9 @@ fn client_address(req: &Request, trust_proxy: bool) -> String {
             .headers()
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            // The right-most entry is the one our own proxy appended; entries to its left
+            // come from the client and can be anything.
+            .and_then(|v| v.rsplit(',').next())
     {
         return forwarded.trim().chars().take(64).collect();
     }

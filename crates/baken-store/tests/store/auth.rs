@@ -288,7 +288,7 @@ async fn changing_the_password_checks_the_current_one_and_the_rules() {
     let actor = sign_in(&store, "lezer@tilburg.demo").await;
     assert!(matches!(
         store
-            .change_password(&actor, "fout", "een-heel-nieuw-wachtwoord")
+            .change_password(&actor, "fout", "een-heel-nieuw-wachtwoord", None)
             .await,
         Err(StoreError::Invalid {
             field: "current_password",
@@ -297,14 +297,41 @@ async fn changing_the_password_checks_the_current_one_and_the_rules() {
     ));
     assert!(matches!(
         store
-            .change_password(&actor, DEFAULT_DEMO_PASSWORD, "kort")
+            .change_password(&actor, DEFAULT_DEMO_PASSWORD, "kort", None)
             .await,
         Err(StoreError::WeakPassword(_))
     ));
+    // Another session and a token made with the old password end with it.
+    let LoginOutcome::SignedIn { token: other, .. } = store
+        .login("lezer@tilburg.demo", DEFAULT_DEMO_PASSWORD, "c", None)
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    let (_, api) = store.create_api_token(&actor, "script").await.unwrap();
+    let LoginOutcome::SignedIn { token: mine, .. } = store
+        .login("lezer@tilburg.demo", DEFAULT_DEMO_PASSWORD, "c", None)
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
     store
-        .change_password(&actor, DEFAULT_DEMO_PASSWORD, "een-heel-nieuw-wachtwoord")
+        .change_password(
+            &actor,
+            DEFAULT_DEMO_PASSWORD,
+            "een-heel-nieuw-wachtwoord",
+            Some(&mine.0),
+        )
         .await
         .unwrap();
+    assert!(store.session(&other.0).await.unwrap().is_none());
+    assert!(
+        store.session(&mine.0).await.unwrap().is_some(),
+        "the changing session stays"
+    );
+    assert!(store.token_actor(&api).await.unwrap().is_none());
     let r = store
         .login("lezer@tilburg.demo", "een-heel-nieuw-wachtwoord", "c", None)
         .await

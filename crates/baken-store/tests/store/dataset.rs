@@ -102,7 +102,11 @@ async fn figures_with_and_without_values_import_in_batches_and_once() {
             .unwrap(),
         1
     );
-    assert_eq!(store.imports_of("telling").await.unwrap().len(), 2);
+    let analyst = sign_in(&store, "analist@tilburg.demo").await;
+    assert_eq!(
+        store.imports_of(&analyst, "telling").await.unwrap().len(),
+        2
+    );
 }
 
 #[tokio::test]

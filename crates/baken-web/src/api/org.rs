@@ -110,7 +110,7 @@ pub(crate) async fn organisations(
     let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
     let items = all
         .into_iter()
-        .skip(usize::try_from((page.number - 1) * page.size).unwrap_or(usize::MAX))
+        .skip(usize::try_from(page.offset_u64()).unwrap_or(usize::MAX))
         .take(page.size as usize)
         .collect();
     let paged = baken_store::Paged { items, page, total };

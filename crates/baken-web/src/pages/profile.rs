@@ -130,6 +130,7 @@ pub(crate) async fn change_password(
                 &actor,
                 form.get("current_password"),
                 form.get("new_password"),
+                ctx.session_token.as_deref(),
             )
             .await
         {
