@@ -307,31 +307,90 @@ impl Store {
         Ok(())
     }
 
-    /// Counts a failure against the user; locks the account at the threshold. Returns the
-    /// lock's end when this failure locked it.
-    async fn count_failure(
+    /// Takes one attempt for the user before its credential is checked, atomically: the
+    /// counter goes up unless the account is locked. Concurrent attempts therefore cannot all
+    /// see "not locked": the ones past the threshold are refused. Returns the attempt's number,
+    /// or the end of the lock.
+    async fn claim_attempt(
+        &self,
+        user_id: i64,
+        org_id: i64,
+        email: &str,
+    ) -> Result<Result<i64, i64>, StoreError> {
+        let now = now_ms();
+        let claimed = sqlx::query(
+            "UPDATE users SET failed_logins = failed_logins + 1 \
+             WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins",
+        )
+        .bind(user_id)
+        .bind(now)
+        .fetch_optional(&self.db.pool)
+        .await?;
+        match claimed {
+            Some(row) => {
+                let n: i64 = row.try_get("failed_logins")?;
+                if n > self.settings.lockout_threshold {
+                    let mut tx = self.db.begin().await?;
+                    let until = self
+                        .lock_account(&mut tx, user_id, org_id, email, n)
+                        .await?;
+                    tx.commit().await?;
+                    return Ok(Err(until));
+                }
+                Ok(Ok(n))
+            }
+            None => {
+                let until: Option<i64> =
+                    sqlx::query("SELECT locked_until FROM users WHERE id = $1")
+                        .bind(user_id)
+                        .fetch_one(&self.db.pool)
+                        .await?
+                        .try_get("locked_until")?;
+                Ok(Err(until.unwrap_or(now)))
+            }
+        }
+    }
+
+    /// Locks the account after `failures` failed attempts, and records it. Rows are always
+    /// locked in the same order (the user's row, then the audit head), so that concurrent
+    /// attempts cannot deadlock.
+    async fn lock_account(
         &self,
         conn: &mut AnyConnection,
         user_id: i64,
         org_id: i64,
         email: &str,
-    ) -> Result<Option<i64>, StoreError> {
-        let failures: i64 = sqlx::query(
-            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
-        )
-        .bind(user_id)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("failed_logins")?;
-        if failures < self.settings.lockout_threshold {
-            return Ok(None);
-        }
-        let until = now_ms() + self.settings.lockout_ms;
+        failures: i64,
+    ) -> Result<i64, StoreError> {
+        let until = Self::lock_row(conn, user_id, self.settings.lockout_ms).await?;
+        self.audit_lockout(conn, user_id, org_id, email, failures, until)
+            .await?;
+        Ok(until)
+    }
+
+    async fn lock_row(
+        conn: &mut AnyConnection,
+        user_id: i64,
+        lockout_ms: i64,
+    ) -> Result<i64, StoreError> {
+        let until = now_ms() + lockout_ms;
         sqlx::query("UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2")
             .bind(until)
             .bind(user_id)
             .execute(&mut *conn)
             .await?;
+        Ok(until)
+    }
+
+    async fn audit_lockout(
+        &self,
+        conn: &mut AnyConnection,
+        user_id: i64,
+        org_id: i64,
+        email: &str,
+        failures: i64,
+        until: i64,
+    ) -> Result<(), StoreError> {
         append(
             conn,
             &self.audit_key,
@@ -349,7 +408,32 @@ impl Store {
             .detail(json!({ "failures": failures, "locked_until": until })),
         )
         .await?;
-        Ok(Some(until))
+        Ok(())
+    }
+
+    /// Records a failed attempt number `attempt` (the user's row first, then the audit chain)
+    /// and locks the account when that was the last one allowed. Returns the lock's end then.
+    #[allow(clippy::too_many_arguments)]
+    async fn fail_attempt(
+        &self,
+        conn: &mut AnyConnection,
+        user_id: i64,
+        org_id: i64,
+        email: &str,
+        attempt: i64,
+        failure: Entry,
+    ) -> Result<Option<i64>, StoreError> {
+        let locked = if attempt >= self.settings.lockout_threshold {
+            Some(Self::lock_row(conn, user_id, self.settings.lockout_ms).await?)
+        } else {
+            None
+        };
+        append(conn, &self.audit_key, failure).await?;
+        if let Some(until) = locked {
+            self.audit_lockout(conn, user_id, org_id, email, attempt, until)
+                .await?;
+        }
+        Ok(locked)
     }
 
     /// Checks an e-mail address and password. On success the previous session (if any) is
@@ -406,45 +490,44 @@ impl Store {
         let org_id: i64 = row.try_get("org_id")?;
         let hash: String = row.try_get("password_hash")?;
         let totp_enabled = row.try_get::<i64, _>("totp_enabled")? != 0;
-        let locked_until: Option<i64> = row.try_get("locked_until")?;
         let who = Who {
             user_id: Some(user_id),
             org_id: Some(org_id),
             label: label.clone(),
         };
 
-        if let Some(until) = locked_until.filter(|t| *t > now_ms()) {
-            let mut tx = self.db.begin().await?;
-            Self::record_attempt(&mut tx, &label, client, false).await?;
-            append(
-                &mut tx,
-                &self.audit_key,
-                Entry::new(who, "auth.login.locked")
-                    .object("user", user_id)
-                    .subject_org(org_id)
-                    .outcome(Outcome::Denied)
-                    .detail(json!({ "locked_until": until, "client": client })),
-            )
-            .await?;
-            tx.commit().await?;
-            return Ok(LoginOutcome::LockedOut { until_ms: until });
-        }
+        let attempt = match self.claim_attempt(user_id, org_id, &label).await? {
+            Ok(n) => n,
+            Err(until) => {
+                let mut tx = self.db.begin().await?;
+                Self::record_attempt(&mut tx, &label, client, false).await?;
+                append(
+                    &mut tx,
+                    &self.audit_key,
+                    Entry::new(who, "auth.login.locked")
+                        .object("user", user_id)
+                        .subject_org(org_id)
+                        .outcome(Outcome::Denied)
+                        .detail(json!({ "locked_until": until, "client": client })),
+                )
+                .await?;
+                tx.commit().await?;
+                return Ok(LoginOutcome::LockedOut { until_ms: until });
+            }
+        };
 
         let ok = verify_password(hash, password.to_owned()).await?;
         let mut tx = self.db.begin().await?;
         if !ok {
             Self::record_attempt(&mut tx, &label, client, false).await?;
-            append(
-                &mut tx,
-                &self.audit_key,
-                Entry::new(who, "auth.login.failed")
-                    .object("user", user_id)
-                    .subject_org(org_id)
-                    .outcome(Outcome::Failed)
-                    .detail(json!({ "reason": "wrong-password", "client": client })),
-            )
-            .await?;
-            let locked = self.count_failure(&mut tx, user_id, org_id, &label).await?;
+            let failure = Entry::new(who, "auth.login.failed")
+                .object("user", user_id)
+                .subject_org(org_id)
+                .outcome(Outcome::Failed)
+                .detail(json!({ "reason": "wrong-password", "client": client }));
+            let locked = self
+                .fail_attempt(&mut tx, user_id, org_id, &label, attempt, failure)
+                .await?;
             tx.commit().await?;
             return Ok(match locked {
                 Some(until_ms) => LoginOutcome::LockedOut { until_ms },
@@ -518,15 +601,15 @@ impl Store {
         let email: String = row.try_get("email")?;
         let secret: Option<String> = row.try_get("totp_secret")?;
         let last_step: Option<i64> = row.try_get("totp_last_step")?;
-        let locked_until: Option<i64> = row.try_get("locked_until")?;
         let who = Who {
             user_id: Some(user_id),
             org_id: Some(org_id),
             label: email.clone(),
         };
-        if let Some(until) = locked_until.filter(|t| *t > now_ms()) {
-            return Ok(LoginOutcome::LockedOut { until_ms: until });
-        }
+        let attempt = match self.claim_attempt(user_id, org_id, &email).await? {
+            Ok(n) => n,
+            Err(until) => return Ok(LoginOutcome::LockedOut { until_ms: until }),
+        };
         let step = match secret.as_deref().map(Secret::try_from_base32) {
             Some(Ok(secret)) => totp_for(secret, &email)?.check_current(code.trim()),
             _ => None,
@@ -535,19 +618,32 @@ impl Store {
             .and_then(|s| i64::try_from(s).ok())
             .filter(|s| last_step.is_none_or(|last| *s > last));
         let mut tx = self.db.begin().await?;
-        let Some(step) = fresh else {
+        // The code counts only if no other request used this step (or a later one) meanwhile:
+        // checked and recorded in one statement, so a code cannot be used twice concurrently.
+        let accepted =
+            match fresh {
+                Some(step) => sqlx::query(
+                    "UPDATE users SET failed_logins = 0, locked_until = NULL, totp_last_step = $1 \
+                 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+                )
+                .bind(step)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    == 1,
+                None => false,
+            };
+        let Some(_step) = fresh.filter(|_| accepted) else {
             Self::record_attempt(&mut tx, &email, client, false).await?;
-            append(
-                &mut tx,
-                &self.audit_key,
-                Entry::new(who, "auth.second_factor.failed")
-                    .object("user", user_id)
-                    .subject_org(org_id)
-                    .outcome(Outcome::Failed)
-                    .detail(json!({ "client": client })),
-            )
-            .await?;
-            let locked = self.count_failure(&mut tx, user_id, org_id, &email).await?;
+            let failure = Entry::new(who, "auth.second_factor.failed")
+                .object("user", user_id)
+                .subject_org(org_id)
+                .outcome(Outcome::Failed)
+                .detail(json!({ "client": client }));
+            let locked = self
+                .fail_attempt(&mut tx, user_id, org_id, &email, attempt, failure)
+                .await?;
             if locked.is_some() {
                 sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
                     .bind(&id_hash)
@@ -564,13 +660,6 @@ impl Store {
             .bind(&id_hash)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "UPDATE users SET failed_logins = 0, locked_until = NULL, totp_last_step = $1 WHERE id = $2",
-        )
-        .bind(step)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
         let (token, _) = self.insert_session(&mut tx, Some(user_id), false).await?;
         let actor = Actor::load(&mut tx, user_id, AuthMethod::Session)
             .await?

@@ -338,3 +338,40 @@ async fn changing_the_password_checks_the_current_one_and_the_rules() {
         .unwrap();
     assert!(matches!(r, LoginOutcome::SignedIn { .. }));
 }
+
+#[tokio::test]
+async fn concurrent_guesses_get_no_more_tries_than_the_lockout_allows() {
+    let store = demo_store().await;
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .login(
+                    "regisseur@breda.demo",
+                    &format!("gok-nummer-{i}"),
+                    &format!("c{i}"),
+                    None,
+                )
+                .await
+                .unwrap()
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let checked = store
+        .query_i64("SELECT COUNT(*) FROM audit_log WHERE action = 'auth.login.failed' AND actor_label = 'regisseur@breda.demo'")
+        .await
+        .unwrap();
+    let threshold = store.auth_settings().lockout_threshold;
+    assert!(
+        checked <= threshold,
+        "{checked} passwords were checked; the lockout allows {threshold}"
+    );
+    let right = store
+        .login("regisseur@breda.demo", DEFAULT_DEMO_PASSWORD, "c", None)
+        .await
+        .unwrap();
+    assert!(matches!(right, LoginOutcome::LockedOut { .. }), "{right:?}");
+}
