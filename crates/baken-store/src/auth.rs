@@ -680,6 +680,64 @@ impl Store {
 
     // ----- own account ---------------------------------------------------------------------
 
+    /// Checks the signed-in user's password again before a sensitive change. A wrong one
+    /// counts toward the lockout like a failed login and is audited; at the lockout the user's
+    /// sessions end.
+    async fn recheck_password(
+        &self,
+        actor: &Actor,
+        password: &str,
+        purpose: &str,
+    ) -> Result<(), StoreError> {
+        let wrong = || StoreError::Invalid {
+            field: "current_password",
+            reason: "does not match".into(),
+        };
+        let attempt = match self
+            .claim_attempt(actor.user_id(), actor.org_id(), actor.email())
+            .await?
+        {
+            Ok(n) => n,
+            Err(_) => return Err(wrong()),
+        };
+        let hash: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+            .bind(actor.user_id())
+            .fetch_one(&self.db.pool)
+            .await?
+            .try_get("password_hash")?;
+        if verify_password(hash, password.to_owned()).await? {
+            sqlx::query("UPDATE users SET failed_logins = 0 WHERE id = $1")
+                .bind(actor.user_id())
+                .execute(&self.db.pool)
+                .await?;
+            return Ok(());
+        }
+        let mut tx = self.db.begin().await?;
+        let failure = Entry::new(Who::actor(actor), "auth.reauth.failed")
+            .object("user", actor.user_id())
+            .subject_org(actor.org_id())
+            .outcome(Outcome::Failed)
+            .detail(json!({ "purpose": purpose }));
+        let locked = self
+            .fail_attempt(
+                &mut tx,
+                actor.user_id(),
+                actor.org_id(),
+                actor.email(),
+                attempt,
+                failure,
+            )
+            .await?;
+        if locked.is_some() {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(actor.user_id())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Err(wrong())
+    }
+
     /// Changes the actor's own password after checking the current one and the rules. Ends
     /// every other session of the user (`keep` is the session making the change) and revokes
     /// the user's API tokens: whoever had them by the old password loses them.
@@ -690,17 +748,8 @@ impl Store {
         new: &str,
         keep: Option<&str>,
     ) -> Result<(), StoreError> {
-        let hash: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
-            .bind(actor.user_id())
-            .fetch_one(&self.db.pool)
-            .await?
-            .try_get("password_hash")?;
-        if !verify_password(hash, current.to_owned()).await? {
-            return Err(StoreError::Invalid {
-                field: "current_password",
-                reason: "does not match".into(),
-            });
-        }
+        self.recheck_password(actor, current, "password-change")
+            .await?;
         let email = Email::parse(actor.email()).map_err(|e| StoreError::Internal(e.to_string()))?;
         let problems = PasswordPolicy::check(new, &email);
         if !problems.is_empty() {
@@ -849,17 +898,8 @@ impl Store {
 
     /// Switches the second factor off after checking the password.
     pub async fn disable_totp(&self, actor: &Actor, password: &str) -> Result<(), StoreError> {
-        let hash: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
-            .bind(actor.user_id())
-            .fetch_one(&self.db.pool)
-            .await?
-            .try_get("password_hash")?;
-        if !verify_password(hash, password.to_owned()).await? {
-            return Err(StoreError::Invalid {
-                field: "current_password",
-                reason: "does not match".into(),
-            });
-        }
+        self.recheck_password(actor, password, "second-factor-off")
+            .await?;
         let mut tx = self.db.begin().await?;
         sqlx::query(
             "UPDATE users SET totp_enabled = 0, totp_secret = NULL, totp_last_step = NULL WHERE id = $1",

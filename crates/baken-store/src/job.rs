@@ -121,6 +121,7 @@ impl Store {
             .filter(|c| !c.is_control())
             .take(200)
             .collect();
+        let size = bytes.len();
         let now = now_ms();
         let mut tx = self.db.begin().await?;
         let id: i64 = sqlx::query(
@@ -131,7 +132,7 @@ impl Store {
         .bind(actor.org_id())
         .bind(actor.user_id())
         .bind(&name)
-        .bind(bytes.clone())
+        .bind(bytes)
         .bind(now)
         .fetch_one(&mut *tx)
         .await?
@@ -142,7 +143,7 @@ impl Store {
             Entry::new(Who::actor(actor), "job.create")
                 .object("job", id)
                 .subject_org(actor.org_id())
-                .detail(json!({ "kind": kind, "file": name, "bytes": bytes.len() })),
+                .detail(json!({ "kind": kind, "file": name, "bytes": size })),
         )
         .await?;
         tx.commit().await?;

@@ -179,6 +179,12 @@ async fn reject(
     ctx: &RequestContext,
     reason: &'static str,
 ) -> Result<Response, AppError> {
+    // Without any session there is no account to protect and nothing to attribute: such
+    // refusals go to the log only, so that anonymous traffic cannot flood the audit chain.
+    if ctx.session.is_none() && ctx.actor.is_none() {
+        tracing::warn!(client = %ctx.client, path = %ctx.path, reason, "CSRF check refused an anonymous request");
+        return Err(AppError::Csrf);
+    }
     state
         .store
         .record_denial(

@@ -201,8 +201,9 @@ async fn run_job(store: &Store, job: ClaimedJob) -> Result<(bool, Value)> {
     if job.kind == "statline" {
         return import_statline(store, &actor, &job, &dataset_code).await;
     }
-    let dir = std::env::temp_dir().join(format!("baken-job-{}-{}", job.id, std::process::id()));
-    std::fs::create_dir_all(&dir)?;
+    // A private scratch directory (random name, owner only), removed when dropped, also on
+    // errors.
+    let dir = tempfile::TempDir::with_prefix("baken-job-")?;
     let safe_name: String = job
         .file_name
         .chars()
@@ -214,11 +215,7 @@ async fn run_job(store: &Store, job: ClaimedJob) -> Result<(bool, Value)> {
             }
         })
         .collect();
-    let path = dir.join(if safe_name.is_empty() {
-        "upload".to_owned()
-    } else {
-        safe_name
-    });
+    let path = dir.path().join(format!("upload-{safe_name}"));
     std::fs::write(&path, &job.file_bytes)?;
     let result = import_file(
         store.clone(),
@@ -230,7 +227,7 @@ async fn run_job(store: &Store, job: ClaimedJob) -> Result<(bool, Value)> {
         job.file_name.clone(),
     )
     .await;
-    std::fs::remove_dir_all(&dir).ok();
+    drop(dir);
     Ok(match result? {
         TableOutcome::AlreadyImported => (true, json!({ "outcome": "unchanged" })),
         TableOutcome::Checked { rows, figures } | TableOutcome::Stored { rows, figures } => (

@@ -375,3 +375,44 @@ async fn concurrent_guesses_get_no_more_tries_than_the_lockout_allows() {
         .unwrap();
     assert!(matches!(right, LoginOutcome::LockedOut { .. }), "{right:?}");
 }
+
+#[tokio::test]
+async fn wrong_passwords_on_the_profile_count_toward_the_lockout_and_are_audited() {
+    let store = demo_store().await;
+    let actor = sign_in(&store, "bronhouder@breda.demo").await;
+    let LoginOutcome::SignedIn { token, .. } = store
+        .login("bronhouder@breda.demo", DEFAULT_DEMO_PASSWORD, "c", None)
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    let threshold = store.auth_settings().lockout_threshold;
+    for _ in 0..threshold {
+        let r = store.disable_totp(&actor, "raden-raden-raden").await;
+        assert!(
+            matches!(
+                r,
+                Err(StoreError::Invalid {
+                    field: "current_password",
+                    ..
+                })
+            ),
+            "{r:?}"
+        );
+    }
+    let audited = store
+        .query_i64("SELECT COUNT(*) FROM audit_log WHERE action = 'auth.reauth.failed'")
+        .await
+        .unwrap();
+    assert_eq!(audited, threshold);
+    assert!(
+        store.session(&token.0).await.unwrap().is_none(),
+        "the lockout ends the sessions"
+    );
+    let r = store
+        .login("bronhouder@breda.demo", DEFAULT_DEMO_PASSWORD, "c", None)
+        .await
+        .unwrap();
+    assert!(matches!(r, LoginOutcome::LockedOut { .. }), "{r:?}");
+}

@@ -223,25 +223,20 @@ fn parse_id(raw: &str) -> Result<i64, AppError> {
     raw.parse::<i64>().map_err(|_| AppError::NotFound)
 }
 
-/// Reads the job's file for the preview (in a scratch file, removed afterwards).
-fn preview(
-    job: &Job,
-    bytes: &[u8],
-) -> Result<
-    (
-        baken_import::table::TableFile,
-        baken_import::table::Inference,
-        std::path::PathBuf,
-    ),
-    String,
-> {
-    let dir = std::env::temp_dir().join(format!("baken-preview-{}-{}", job.id, std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let path = dir.join("upload");
-    std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
-    let file = baken_import::table::TableFile::open(&path, None).map_err(|e| e.to_string())?;
-    let inference = baken_import::table::infer(&file, &[]).map_err(|e| e.to_string())?;
-    Ok((file, inference, dir))
+/// Reads the job's file for the preview: in a private scratch directory (removed when done,
+/// also on errors) and off the async threads, since a large file takes a while.
+async fn preview(bytes: Vec<u8>) -> Result<(String, baken_import::table::Inference), String> {
+    tokio::task::spawn_blocking(move || {
+        let dir = tempfile::TempDir::with_prefix("baken-preview-").map_err(|e| e.to_string())?;
+        let path = dir.path().join("upload");
+        std::fs::write(&path, &bytes).map_err(|e| e.to_string())?;
+        drop(bytes);
+        let file = baken_import::table::TableFile::open(&path, None).map_err(|e| e.to_string())?;
+        let inference = baken_import::table::infer(&file, &[]).map_err(|e| e.to_string())?;
+        Ok((file.format(), inference))
+    })
+    .await
+    .map_err(|e| e.to_string())?
 }
 
 async fn render_job(
@@ -321,9 +316,9 @@ async fn render_job(
         }
     } else if page.draft {
         let bytes = state.store.job_file(actor, id).await?;
-        match preview(&job, &bytes) {
-            Ok((file, inference, dir)) => {
-                page.format = file.format();
+        match preview(bytes).await {
+            Ok((format, inference)) => {
+                page.format = format;
                 page.rows_label = lang.t_args(
                     if inference.complete {
                         "import-rows"
@@ -356,7 +351,6 @@ async fn render_job(
                 if page.dataset.is_empty() {
                     page.dataset = dataset_from_name(&job.file_name);
                 }
-                std::fs::remove_dir_all(dir).ok();
             }
             Err(e) => page.preview_error = Some(e),
         }
@@ -467,11 +461,8 @@ pub(crate) async fn confirm(
         };
     }
     let bytes = state.store.job_file(&actor, id).await?;
-    let headers: Vec<String> = match preview(&job, &bytes) {
-        Ok((_, inference, dir)) => {
-            std::fs::remove_dir_all(dir).ok();
-            inference.columns.iter().map(|c| c.header.clone()).collect()
-        }
+    let headers: Vec<String> = match preview(bytes).await {
+        Ok((_, inference)) => inference.columns.iter().map(|c| c.header.clone()).collect(),
         Err(detail) => {
             return Err(AppError::Unprocessable {
                 params: vec![InvalidParam {
