@@ -473,6 +473,30 @@ impl Store {
         };
         let Some(row) = row else {
             verify_password(DUMMY_HASH.to_owned(), password.to_owned()).await?;
+            // An unknown address "locks" after as many failures as a real account, with the
+            // same answer, so that the lockout does not tell which addresses exist.
+            let window_start = now_ms() - self.settings.lockout_ms;
+            let earlier: Vec<i64> = sqlx::query(
+                "SELECT at FROM login_attempts WHERE email = $1 AND success = 0 AND at > $2 ORDER BY at",
+            )
+            .bind(&label)
+            .bind(window_start)
+            .fetch_all(&self.db.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get("at"))
+            .collect::<Result<_, _>>()?;
+            let threshold = usize::try_from(self.settings.lockout_threshold).unwrap_or(usize::MAX);
+            let locked_until = if earlier.len() + 1 >= threshold {
+                // The moment the threshold was (or is now) reached, plus the lockout.
+                let reached = earlier
+                    .get(threshold.saturating_sub(1))
+                    .copied()
+                    .unwrap_or_else(now_ms);
+                Some(reached + self.settings.lockout_ms)
+            } else {
+                None
+            };
             let mut tx = self.db.begin().await?;
             Self::record_attempt(&mut tx, &label, client, false).await?;
             append(
@@ -484,7 +508,10 @@ impl Store {
             )
             .await?;
             tx.commit().await?;
-            return Ok(LoginOutcome::Invalid);
+            return Ok(match locked_until {
+                Some(until_ms) => LoginOutcome::LockedOut { until_ms },
+                None => LoginOutcome::Invalid,
+            });
         };
         let user_id: i64 = row.try_get("id")?;
         let org_id: i64 = row.try_get("org_id")?;
@@ -499,6 +526,8 @@ impl Store {
         let attempt = match self.claim_attempt(user_id, org_id, &label).await? {
             Ok(n) => n,
             Err(until) => {
+                // As long as a wrong password takes, so that timing does not tell either.
+                verify_password(DUMMY_HASH.to_owned(), password.to_owned()).await?;
                 let mut tx = self.db.begin().await?;
                 Self::record_attempt(&mut tx, &label, client, false).await?;
                 append(

@@ -416,3 +416,32 @@ async fn wrong_passwords_on_the_profile_count_toward_the_lockout_and_are_audited
         .unwrap();
     assert!(matches!(r, LoginOutcome::LockedOut { .. }), "{r:?}");
 }
+
+#[tokio::test]
+async fn the_lockout_does_not_tell_which_addresses_exist() {
+    let store = demo_store().await;
+    let threshold = store.auth_settings().lockout_threshold;
+    let mut answers = Vec::new();
+    for email in ["lezer@breda.demo", "bestaat-niet@breda.demo"] {
+        let mut last = None;
+        for _ in 0..threshold {
+            last = Some(
+                store
+                    .login(email, "fout-fout-fout", &format!("c-{email}"), None)
+                    .await
+                    .unwrap(),
+            );
+        }
+        answers.push(matches!(last, Some(LoginOutcome::LockedOut { .. })));
+    }
+    assert_eq!(
+        answers,
+        vec![true, true],
+        "both a real and an unknown address answer 'locked'"
+    );
+    let first = store
+        .login("bestaat-niet@breda.demo", "fout", "x", None)
+        .await
+        .unwrap();
+    assert!(matches!(first, LoginOutcome::LockedOut { .. }));
+}
