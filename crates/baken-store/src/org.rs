@@ -185,7 +185,8 @@ pub struct NewUser {
     pub password: String,
 }
 
-const MAX_THEME_CSS: usize = 512 * 1024;
+/// The largest theme stylesheet accepted.
+pub const MAX_THEME_CSS: usize = 512 * 1024;
 
 fn organisation_from_row(row: &AnyRow) -> Result<Organisation, StoreError> {
     let org_type: String = row.try_get("org_type")?;

@@ -18,7 +18,9 @@ use crate::context::{RequestContext, SignedIn};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::pages::shell::Shell;
-use crate::pages::{FormFields, password_problem, see_other};
+use crate::pages::{
+    FormFields, multipart_field_error, multipart_or_400, password_problem, see_other,
+};
 
 /// A role as a checkbox.
 pub struct RoleOption {
@@ -282,26 +284,20 @@ pub(crate) async fn update_theme(
     SignedIn(actor, _ctx): SignedIn,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
-    let mut multipart = multipart.map_err(|e| AppError::BadRequest {
-        detail: e.body_text(),
-        params: Vec::new(),
-    })?;
+    let mut multipart = multipart_or_400(multipart)?;
     let mut css: Option<String> = None;
     let mut class: Option<String> = None;
     let mut remove = false;
     while let Some(field) = multipart
         .next_field()
         .await
-        .map_err(|e| AppError::BadRequest {
-            detail: e.body_text(),
-            params: Vec::new(),
-        })?
+        .map_err(|e| multipart_field_error(e, baken_store::org::MAX_THEME_CSS))?
     {
         let name = field.name().unwrap_or_default().to_owned();
-        let bytes = field.bytes().await.map_err(|e| AppError::BadRequest {
-            detail: e.body_text(),
-            params: Vec::new(),
-        })?;
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| multipart_field_error(e, baken_store::org::MAX_THEME_CSS))?;
         match name.as_str() {
             "theme" if !bytes.is_empty() => {
                 css = Some(String::from_utf8(bytes.to_vec()).map_err(|_| {

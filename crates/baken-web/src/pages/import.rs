@@ -17,7 +17,7 @@ use crate::context::SignedIn;
 use crate::error::{AppError, InvalidParam};
 use crate::i18n::Lang;
 use crate::pages::shell::Shell;
-use crate::pages::{FormFields, format_ms, see_other};
+use crate::pages::{FormFields, format_ms, multipart_field_error, multipart_or_400, see_other};
 
 pub struct JobRow {
     pub id: i64,
@@ -93,37 +93,19 @@ pub(crate) async fn upload(
     SignedIn(actor, ctx): SignedIn,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
-    let mut multipart = multipart.map_err(|e| AppError::BadRequest {
-        detail: e.body_text(),
-        params: Vec::new(),
-    })?;
+    let mut multipart = multipart_or_400(multipart)?;
     let mut upload: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart.next_field().await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::PayloadTooLarge {
-                max_bytes: baken_store::job::MAX_JOB_FILE_BYTES,
-            }
-        } else {
-            AppError::BadRequest {
-                detail: e.body_text(),
-                params: Vec::new(),
-            }
-        }
-    })? {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| multipart_field_error(e, baken_store::job::MAX_JOB_FILE_BYTES))?
+    {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("upload").to_owned();
-            let bytes = field.bytes().await.map_err(|e| {
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    AppError::PayloadTooLarge {
-                        max_bytes: baken_store::job::MAX_JOB_FILE_BYTES,
-                    }
-                } else {
-                    AppError::BadRequest {
-                        detail: e.body_text(),
-                        params: Vec::new(),
-                    }
-                }
-            })?;
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| multipart_field_error(e, baken_store::job::MAX_JOB_FILE_BYTES))?;
             upload = Some((name, bytes.to_vec()));
         }
     }

@@ -62,6 +62,31 @@ impl<S: Send + Sync> FromRequest<S> for FormFields {
     }
 }
 
+/// A multipart form, or a 400 that says why not.
+pub(crate) fn multipart_or_400(
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<axum::extract::Multipart, AppError> {
+    multipart.map_err(|e| AppError::BadRequest {
+        detail: e.body_text(),
+        params: Vec::new(),
+    })
+}
+
+/// A multipart field that could not be read: too large (413) or malformed (400).
+pub(crate) fn multipart_field_error(
+    e: axum::extract::multipart::MultipartError,
+    max_bytes: usize,
+) -> AppError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::PayloadTooLarge { max_bytes }
+    } else {
+        AppError::BadRequest {
+            detail: e.body_text(),
+            params: Vec::new(),
+        }
+    }
+}
+
 /// A 303 redirect to a path of Baken.
 pub(crate) fn see_other(location: &str) -> Response {
     let mut res = StatusCode::SEE_OTHER.into_response();
