@@ -1,7 +1,7 @@
 //! Areas, boundaries, the SBI tree and public statistics: reference data every organisation
 //! reads, loaded from the files Baken ships (all or nothing, once per version of the files).
 
-use baken_domain::area::{AreaLevel, Symbol};
+use baken_domain::area::AreaLevel;
 use baken_domain::audit::Outcome;
 use baken_domain::dataset::ReferenceBundle;
 use serde_json::json;
@@ -9,7 +9,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::audit::{Entry, append};
-use crate::sql::{Bind, SqlBuilder, insert_batched};
+use crate::sql::{Bind, SqlBuilder, insert_batched, insert_boundaries, upsert_observations};
 use crate::{Operator, Page, Paged, Store, StoreError, now_ms};
 
 /// An area as the API shows it.
@@ -63,10 +63,6 @@ fn area_from_row(row: &AnyRow) -> Result<AreaView, StoreError> {
         population: row.try_get("population")?,
         urbanity: row.try_get("urbanity")?,
     })
-}
-
-fn symbol_code(symbol: Option<Symbol>) -> Option<String> {
-    symbol.map(|s| s.code().to_owned())
 }
 
 impl Store {
@@ -156,23 +152,7 @@ impl Store {
                 .collect(),
         )
         .await?;
-        let boundaries = insert_batched(
-            &mut tx,
-            "area_boundaries (code, year, geometry)",
-            3,
-            bundle
-                .boundaries
-                .iter()
-                .map(|b| {
-                    vec![
-                        Bind::Text(b.code.to_string()),
-                        Bind::Int(i64::from(b.year)),
-                        Bind::Text(b.geometry.clone()),
-                    ]
-                })
-                .collect(),
-        )
-        .await?;
+        let boundaries = insert_boundaries(&mut tx, &bundle.boundaries).await?;
         let sbi_codes = insert_batched(
             &mut tx,
             "sbi_codes (code, section, description, parent_code, level, has_children)",
@@ -206,25 +186,7 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            observations += insert_batched(
-                &mut tx,
-                "observations (dataset, area_code, period, measure, category, value, symbol)",
-                7,
-                rows.iter()
-                    .map(|o| {
-                        vec![
-                            Bind::Text(dataset.code.clone()),
-                            Bind::Text(o.area.to_string()),
-                            Bind::Text(o.period.clone()),
-                            Bind::Text(o.measure.clone()),
-                            Bind::Text(o.category.clone()),
-                            Bind::OptReal(o.value),
-                            Bind::OptText(symbol_code(o.symbol)),
-                        ]
-                    })
-                    .collect(),
-            )
-            .await?;
+            observations += upsert_observations(&mut tx, &dataset.code, rows).await?;
         }
         let label = operator.who().label;
         for file in &bundle.files {
@@ -426,22 +388,7 @@ impl Store {
             .bind(format!("{}%", level_prefix(level)))
             .execute(&mut *tx)
             .await?;
-        let stored = insert_batched(
-            &mut tx,
-            "area_boundaries (code, year, geometry)",
-            3,
-            boundaries
-                .iter()
-                .map(|b| {
-                    vec![
-                        Bind::Text(b.code.to_string()),
-                        Bind::Int(i64::from(b.year)),
-                        Bind::Text(b.geometry.clone()),
-                    ]
-                })
-                .collect(),
-        )
-        .await?;
+        let stored = insert_boundaries(&mut tx, boundaries).await?;
         let mut added = 0;
         for (code, name) in names {
             added += sqlx::query(

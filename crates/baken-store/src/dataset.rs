@@ -3,14 +3,14 @@
 
 use std::collections::HashSet;
 
-use baken_domain::area::{Observation, Symbol};
+use baken_domain::area::Observation;
 use baken_domain::auth::Permission;
 use baken_domain::dataset::{Dataset, Provenance};
 use serde_json::json;
 use sqlx::Row;
 
 use crate::audit::{Entry, Who, append};
-use crate::sql::{Bind, upsert_batched};
+use crate::sql::upsert_observations;
 use crate::{Actor, Operator, Store, StoreError, now_ms};
 
 /// Who imports: the command line (public datasets) or a user (its organisation's datasets).
@@ -146,28 +146,7 @@ impl Store {
                 stored: 0,
             });
         }
-        let stored = upsert_batched(
-            &mut tx,
-            "observations (dataset, area_code, period, measure, category, value, symbol)",
-            7,
-            observations
-                .iter()
-                .map(|o| {
-                    vec![
-                        Bind::Text(dataset.code.clone()),
-                        Bind::Text(o.area.to_string()),
-                        Bind::Text(o.period.clone()),
-                        Bind::Text(o.measure.clone()),
-                        Bind::Text(o.category.clone()),
-                        Bind::OptReal(o.value),
-                        Bind::OptText(o.symbol.map(|s: Symbol| s.code().to_owned())),
-                    ]
-                })
-                .collect(),
-            " ON CONFLICT (dataset, area_code, period, measure, category) \
-             DO UPDATE SET value = excluded.value, symbol = excluded.symbol",
-        )
-        .await?;
+        let stored = upsert_observations(&mut tx, &dataset.code, observations).await?;
         sqlx::query(
             "INSERT INTO imports (kind, dataset, file_name, checksum, source, licence, actor_label, \
              org_id, rows_read, rows_stored, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",

@@ -134,6 +134,56 @@ pub(crate) async fn upsert_batched(
     Ok(inserted)
 }
 
+/// Writes figures of `dataset`, replacing any with the same area, period, measure and
+/// category. Returns how many rows were written.
+pub(crate) async fn upsert_observations(
+    conn: &mut sqlx::AnyConnection,
+    dataset: &str,
+    observations: &[baken_domain::area::Observation],
+) -> Result<u64, sqlx::Error> {
+    let rows = observations
+        .iter()
+        .map(|o| {
+            vec![
+                Bind::Text(dataset.to_owned()),
+                Bind::Text(o.area.to_string()),
+                Bind::Text(o.period.clone()),
+                Bind::Text(o.measure.clone()),
+                Bind::Text(o.category.clone()),
+                Bind::OptReal(o.value),
+                Bind::OptText(o.symbol.map(|s| s.code().to_owned())),
+            ]
+        })
+        .collect();
+    upsert_batched(
+        conn,
+        "observations (dataset, area_code, period, measure, category, value, symbol)",
+        7,
+        rows,
+        " ON CONFLICT (dataset, area_code, period, measure, category) \
+         DO UPDATE SET value = excluded.value, symbol = excluded.symbol",
+    )
+    .await
+}
+
+/// Writes area boundaries. Returns how many rows were written.
+pub(crate) async fn insert_boundaries(
+    conn: &mut sqlx::AnyConnection,
+    boundaries: &[baken_domain::dataset::Boundary],
+) -> Result<u64, sqlx::Error> {
+    let rows = boundaries
+        .iter()
+        .map(|b| {
+            vec![
+                Bind::Text(b.code.to_string()),
+                Bind::Int(i64::from(b.year)),
+                Bind::Text(b.geometry.clone()),
+            ]
+        })
+        .collect();
+    insert_batched(conn, "area_boundaries (code, year, geometry)", 3, rows).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

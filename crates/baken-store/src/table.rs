@@ -20,7 +20,7 @@ use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use crate::audit::{Entry, Who, append};
 use crate::dataset::Importer;
-use crate::sql::{Bind, insert_batched, upsert_batched};
+use crate::sql::{Bind, insert_batched, upsert_observations};
 use crate::{Backend, Store, StoreError, now_ms};
 
 type Rows = Vec<(u64, Vec<Cell>)>;
@@ -535,28 +535,7 @@ impl Meta {
             .execute(&mut **tx)
             .await?;
         }
-        upsert_batched(
-            tx,
-            "observations (dataset, area_code, period, measure, category, value, symbol)",
-            7,
-            rollups
-                .iter()
-                .map(|o| {
-                    vec![
-                        Bind::Text(code.clone()),
-                        Bind::Text(o.area.to_string()),
-                        Bind::Text(o.period.clone()),
-                        Bind::Text(o.measure.clone()),
-                        Bind::Text(o.category.clone()),
-                        Bind::OptReal(o.value),
-                        Bind::OptText(o.symbol.map(|s| s.code().to_owned())),
-                    ]
-                })
-                .collect(),
-            " ON CONFLICT (dataset, area_code, period, measure, category) \
-             DO UPDATE SET value = excluded.value, symbol = excluded.symbol",
-        )
-        .await?;
+        upsert_observations(tx, code, rollups).await?;
         let columns = json!(
             self.columns
                 .iter()
