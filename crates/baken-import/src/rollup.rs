@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use rustc_hash::FxHashMap as HashMap;
 
 use baken_domain::area::{AreaCode, Observation};
-use baken_domain::table::{Cell, Column, ColumnType};
+use baken_domain::table::{CellRef, Cells, Column, ColumnType};
 
 /// Which columns a rollup uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,23 +133,22 @@ impl Rollup {
         }
     }
 
-    fn text(cell: &Cell) -> Option<std::borrow::Cow<'_, str>> {
+    fn text(cell: CellRef<'_>) -> Option<std::borrow::Cow<'_, str>> {
         use std::borrow::Cow;
         match cell {
-            Cell::Null => None,
-            Cell::Integer(i) => Some(Cow::Owned(i.to_string())),
-            Cell::Decimal(d) => Some(Cow::Owned(d.to_string())),
-            Cell::Date(d) => Some(Cow::Borrowed(d)),
-            Cell::Boolean(b) => Some(Cow::Borrowed(if *b { "ja" } else { "nee" })),
-            Cell::Text(t) => Some(Cow::Borrowed(t)),
+            CellRef::Null => None,
+            CellRef::Integer(i) => Some(Cow::Owned(i.to_string())),
+            CellRef::Decimal(d) => Some(Cow::Owned(d.to_string())),
+            CellRef::Date(d) | CellRef::Text(d) => Some(Cow::Borrowed(d)),
+            CellRef::Boolean(b) => Some(Cow::Borrowed(if b { "ja" } else { "nee" })),
         }
     }
 
     /// Adds one validated row. Rows without an area or a period are not counted.
-    pub fn add(&mut self, cells: &[Cell]) {
+    pub fn add<C: Cells + ?Sized>(&mut self, cells: &C) {
         let (Some(area), Some(period)) = (
-            cells.get(self.plan.area).and_then(Self::text),
-            cells.get(self.plan.period).and_then(Self::text),
+            cells.cell(self.plan.area).and_then(Self::text),
+            cells.cell(self.plan.period).and_then(Self::text),
         ) else {
             return;
         };
@@ -162,15 +161,15 @@ impl Rollup {
             .or_insert_with(|| (0, vec![0.0; n]));
         total.0 += 1;
         for (t, i) in total.1.iter_mut().zip(&self.plan.sums) {
-            *t += match cells.get(*i) {
-                Some(Cell::Integer(v)) => *v as f64,
-                Some(Cell::Decimal(v)) => *v,
+            *t += match cells.cell(*i) {
+                Some(CellRef::Integer(v)) => v as f64,
+                Some(CellRef::Decimal(v)) => v,
                 _ => 0.0,
             };
         }
         for c in 0..self.plan.categories.len() {
             let i = self.plan.categories[c];
-            if let Some(value) = cells.get(i).and_then(Self::text) {
+            if let Some(value) = cells.cell(i).and_then(Self::text) {
                 let value = self.strings.id(&value);
                 let column = u32::try_from(i + 1).unwrap_or(u32::MAX);
                 self.totals

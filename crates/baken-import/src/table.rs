@@ -6,13 +6,15 @@
 //! then [`TableFile::rows`] reads them again and [`convert`] validates each row against the
 //! plan, naming the row, column, value and reason of every problem.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufReader, Read};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use baken_domain::area::{AreaCode, AreaLevel, parse_number};
-use baken_domain::table::{Cell, Column, ColumnType, column_key};
+use baken_domain::table::{Cell, CellRef, Column, ColumnType, RowBatch, column_key};
 use calamine::{Data, Reader};
 
 use crate::error::{ImportError, RowError};
@@ -555,98 +557,275 @@ fn preview_bytes(file: &TableFile, rows: u64) -> Option<usize> {
     usize::try_from(reader.position().byte()).ok()
 }
 
+/// A text cell parsed for its column; borrowed from the file's text where it can be.
+#[derive(Debug, Clone, PartialEq)]
+enum Parsed<'a> {
+    Null,
+    Integer(i64),
+    Decimal(f64),
+    Boolean(bool),
+    Date(Cow<'a, str>),
+    Text(Cow<'a, str>),
+}
+
+impl Parsed<'_> {
+    fn as_cell_ref(&self) -> CellRef<'_> {
+        match self {
+            Self::Null => CellRef::Null,
+            Self::Integer(i) => CellRef::Integer(*i),
+            Self::Decimal(d) => CellRef::Decimal(*d),
+            Self::Boolean(b) => CellRef::Boolean(*b),
+            Self::Date(d) => CellRef::Date(d),
+            Self::Text(t) => CellRef::Text(t),
+        }
+    }
+
+    fn into_cell(self) -> Cell {
+        match self {
+            Self::Null => Cell::Null,
+            Self::Integer(i) => Cell::Integer(i),
+            Self::Decimal(d) => Cell::Decimal(d),
+            Self::Boolean(b) => Cell::Boolean(b),
+            Self::Date(d) => Cell::Date(d.into_owned()),
+            Self::Text(t) => Cell::Text(t.into_owned()),
+        }
+    }
+}
+
+/// Why a cell does not fit its column.
+fn type_reason(kind: ColumnType) -> &'static str {
+    match kind {
+        ColumnType::Integer => "not a whole number",
+        ColumnType::Decimal => "not a number",
+        ColumnType::Date => "not a date (JJJJ-MM-DD or DD-MM-JJJJ)",
+        ColumnType::Boolean => "not ja/nee",
+        ColumnType::AreaCode => "not a municipality code (GM and four digits)",
+        ColumnType::Text => "not text",
+    }
+}
+
+/// Parses one trimmed text cell for its column: the one place that decides what a written
+/// value means, for CSV and XLSX alike.
+fn parse_text(s: &str, kind: ColumnType, decimal_comma: bool) -> Result<Parsed<'_>, String> {
+    if s.is_empty() {
+        return Ok(Parsed::Null);
+    }
+    if s.len() > MAX_FIELD_CHARS && s.chars().count() > MAX_FIELD_CHARS {
+        return Err(format!("longer than {MAX_FIELD_CHARS} characters"));
+    }
+    let parsed = match kind {
+        ColumnType::Text => Some(Parsed::Text(Cow::Borrowed(s))),
+        ColumnType::Date if is_iso_date(s) => Some(Parsed::Date(Cow::Borrowed(s))),
+        ColumnType::Date => parse_date(s).map(|d| Parsed::Date(Cow::Owned(d.to_string()))),
+        ColumnType::Integer => parse_integer(s, decimal_comma).map(Parsed::Integer),
+        ColumnType::Decimal => parse_number(s, decimal_comma).map(Parsed::Decimal),
+        ColumnType::Boolean => parse_bool(s).map(Parsed::Boolean),
+        ColumnType::AreaCode => AreaCode::parse(s)
+            .ok()
+            .filter(|c| c.level() == AreaLevel::Municipality)
+            .map(|c| {
+                if c.as_str() == s {
+                    Parsed::Text(Cow::Borrowed(s))
+                } else {
+                    Parsed::Text(Cow::Owned(c.to_string()))
+                }
+            }),
+    };
+    parsed.ok_or_else(|| type_reason(kind).to_owned())
+}
+
+/// Parses one cell as the file holds it for its column.
+fn parse_raw(cell: &RawCell, kind: ColumnType, decimal_comma: bool) -> Result<Parsed<'_>, String> {
+    let parsed = match (cell, kind) {
+        (RawCell::Empty, _) => Some(Parsed::Null),
+        (RawCell::Text(s), _) => return parse_text(s, kind, decimal_comma),
+        (_, ColumnType::Text) => Some(Parsed::Text(Cow::Owned(text_of(cell)))),
+        (RawCell::Number(n), ColumnType::Integer) if n.fract() == 0.0 => {
+            Some(Parsed::Integer(*n as i64))
+        }
+        (RawCell::Number(n), ColumnType::Decimal) => Some(Parsed::Decimal(*n)),
+        (RawCell::Bool(b), ColumnType::Boolean) => Some(Parsed::Boolean(*b)),
+        (RawCell::Date(d), ColumnType::Date) => Some(Parsed::Date(Cow::Owned(d.to_string()))),
+        _ => None,
+    };
+    parsed.ok_or_else(|| type_reason(kind).to_owned())
+}
+
+/// The problem of a row with more (non-empty) fields than the header has columns.
+fn too_wide<'a>(
+    row: u64,
+    extra: impl Iterator<Item = Cow<'a, str>>,
+    fields: usize,
+    width: usize,
+) -> Option<RowError> {
+    let mut extra = extra.filter(|v| !v.trim().is_empty());
+    let first = extra.next()?;
+    Some(RowError {
+        row,
+        column: format!("kolom {}", width + 1),
+        value: first.into_owned(),
+        reason: format!("the row has {fields} fields; the header has {width}"),
+    })
+}
+
 /// Validates one row against the columns; every problem is named.
 pub fn convert(
     row: u64,
-    mut cells: Vec<RawCell>,
+    cells: Vec<RawCell>,
     columns: &[Column],
     decimal_comma: bool,
 ) -> Result<Vec<Cell>, Vec<RowError>> {
     let mut out = Vec::with_capacity(columns.len());
     let mut errors = Vec::new();
-    if cells.len() > columns.len()
-        && cells[columns.len()..]
+    errors.extend(too_wide(
+        row,
+        cells
             .iter()
-            .any(|c| !matches!(c, RawCell::Empty))
-    {
-        errors.push(RowError {
-            row,
-            column: format!("kolom {}", columns.len() + 1),
-            value: text_of(&cells[columns.len()]),
-            reason: format!(
-                "the row has {} fields; the header has {}",
-                cells.len(),
-                columns.len()
-            ),
-        });
-    }
+            .skip(columns.len())
+            .map(|c| Cow::Owned(text_of(c))),
+        cells.len(),
+        columns.len(),
+    ));
     for (c, col) in columns.iter().enumerate() {
-        let owned = cells.get_mut(c).map(std::mem::take).unwrap_or_default();
-        // Text into a text column: moved, not copied (the most common cell).
-        let owned = match (owned, col.kind) {
-            (RawCell::Text(s), ColumnType::Text)
-                if s.len() <= MAX_FIELD_CHARS || s.chars().count() <= MAX_FIELD_CHARS =>
-            {
-                out.push(Cell::Text(s));
-                continue;
-            }
-            (other, _) => other,
-        };
-        let cell = &owned;
-        let fail = |reason: &str| RowError {
-            row,
-            column: col.header.clone(),
-            value: text_of(cell),
-            reason: reason.to_owned(),
-        };
-        if let RawCell::Text(s) = cell
-            && s.len() > MAX_FIELD_CHARS
-            && s.chars().count() > MAX_FIELD_CHARS
-        {
-            errors.push(fail(&format!("longer than {MAX_FIELD_CHARS} characters")));
-            continue;
-        }
-        let value = match (cell, col.kind) {
-            (RawCell::Empty, _) => Some(Cell::Null),
-            (_, ColumnType::Text) => Some(Cell::Text(text_of(cell))),
-            (RawCell::Text(s), ColumnType::Date) if is_iso_date(s) => Some(Cell::Date(s.clone())),
-            (RawCell::Number(n), ColumnType::Integer) if n.fract() == 0.0 => {
-                Some(Cell::Integer(*n as i64))
-            }
-            (RawCell::Number(n), ColumnType::Decimal) => Some(Cell::Decimal(*n)),
-            (RawCell::Bool(b), ColumnType::Boolean) => Some(Cell::Boolean(*b)),
-            (RawCell::Date(d), ColumnType::Date) => Some(Cell::Date(d.to_string())),
-            (RawCell::Text(s), ColumnType::Integer) => {
-                parse_integer(s, decimal_comma).map(Cell::Integer)
-            }
-            (RawCell::Text(s), ColumnType::Decimal) => {
-                parse_number(s, decimal_comma).map(Cell::Decimal)
-            }
-            (RawCell::Text(s), ColumnType::Date) => {
-                parse_date(s).map(|d| Cell::Date(d.to_string()))
-            }
-            (RawCell::Text(s), ColumnType::Boolean) => parse_bool(s).map(Cell::Boolean),
-            (RawCell::Text(s), ColumnType::AreaCode) => AreaCode::parse(s)
-                .ok()
-                .filter(|c| c.level() == AreaLevel::Municipality)
-                .map(|c| Cell::Text(c.to_string())),
-            _ => None,
-        };
-        match value {
-            Some(v) => out.push(v),
-            None => errors.push(fail(match col.kind {
-                ColumnType::Integer => "not a whole number",
-                ColumnType::Decimal => "not a number",
-                ColumnType::Date => "not a date (JJJJ-MM-DD or DD-MM-JJJJ)",
-                ColumnType::Boolean => "not ja/nee",
-                ColumnType::AreaCode => "not a municipality code (GM and four digits)",
-                ColumnType::Text => "not text",
-            })),
+        let cell = cells.get(c).unwrap_or(&RawCell::Empty);
+        match parse_raw(cell, col.kind, decimal_comma) {
+            Ok(v) => out.push(v.into_cell()),
+            Err(reason) => errors.push(RowError {
+                row,
+                column: col.header.clone(),
+                value: text_of(cell),
+                reason,
+            }),
         }
     }
     if errors.is_empty() {
         Ok(out)
     } else {
         Err(errors)
+    }
+}
+
+/// Validates one row of text fields into `batch`; a row with problems leaves the batch as it
+/// was and names every problem.
+fn convert_into(
+    row: u64,
+    record: &csv::StringRecord,
+    columns: &[Column],
+    decimal_comma: bool,
+    batch: &mut RowBatch,
+) -> Result<(), Vec<RowError>> {
+    let width = columns.len();
+    let mut errors = Vec::new();
+    errors.extend(too_wide(
+        row,
+        record.iter().skip(width).map(Cow::Borrowed),
+        record.len(),
+        width,
+    ));
+    batch.begin_row();
+    let mut fields = record.iter().map(str::trim);
+    for col in columns {
+        let field = fields.next().unwrap_or("");
+        match parse_text(field, col.kind, decimal_comma) {
+            Ok(v) => batch.push(v.as_cell_ref()),
+            Err(reason) => errors.push(RowError {
+                row,
+                column: col.header.clone(),
+                value: field.to_owned(),
+                reason,
+            }),
+        }
+    }
+    if errors.is_empty() && batch.end_row(row) {
+        Ok(())
+    } else {
+        batch.abandon_row();
+        Err(errors)
+    }
+}
+
+impl TableFile {
+    /// Reads every row, validating it against `columns`: complete batches of valid rows go to
+    /// `on_batch` (which may stop the reading), each invalid row's problems to `on_problems`.
+    /// Returns the number of rows read. CSV rows are parsed without an allocation per field.
+    pub fn read_valid(
+        &self,
+        columns: &[Column],
+        decimal_comma: bool,
+        batch_rows: usize,
+        mut on_batch: impl FnMut(RowBatch) -> ControlFlow<()>,
+        mut on_problems: impl FnMut(Vec<RowError>),
+    ) -> Result<u64, ImportError> {
+        let batch_rows = batch_rows.max(1);
+        let fresh = || RowBatch::new(columns.len(), batch_rows);
+        let mut batch = fresh();
+        let mut rows = 0u64;
+        let mut stopped = false;
+        let mut deliver = |batch: &mut RowBatch, force: bool| -> bool {
+            if batch.len() >= batch_rows || (force && !batch.is_empty()) {
+                let full = std::mem::replace(batch, fresh());
+                return on_batch(full).is_break();
+            }
+            false
+        };
+        match &self.source {
+            Source::Xlsx { .. } => {
+                for item in self.rows()? {
+                    rows += 1;
+                    let converted = item.map_err(|e| vec![e]).and_then(|(row, cells)| {
+                        convert(row, cells, columns, decimal_comma).map(|c| (row, c))
+                    });
+                    match converted {
+                        Ok((row, cells)) => {
+                            batch.begin_row();
+                            for cell in &cells {
+                                batch.push(cell.as_ref());
+                            }
+                            batch.end_row(row);
+                        }
+                        Err(errors) => on_problems(errors),
+                    }
+                    if deliver(&mut batch, false) {
+                        stopped = true;
+                        break;
+                    }
+                }
+            }
+            Source::Csv { .. } => {
+                let mut reader = self.csv_reader()?;
+                let mut record = csv::StringRecord::new();
+                loop {
+                    let row = rows + 2;
+                    match reader.read_record(&mut record) {
+                        Ok(false) => break,
+                        Ok(true) => {
+                            rows += 1;
+                            if let Err(errors) =
+                                convert_into(row, &record, columns, decimal_comma, &mut batch)
+                            {
+                                on_problems(errors);
+                            }
+                        }
+                        Err(e) => {
+                            rows += 1;
+                            on_problems(vec![RowError {
+                                row,
+                                column: String::new(),
+                                value: String::new(),
+                                reason: format!("unreadable CSV: {e}"),
+                            }]);
+                        }
+                    }
+                    if deliver(&mut batch, false) {
+                        stopped = true;
+                        break;
+                    }
+                }
+            }
+        }
+        if !stopped {
+            deliver(&mut batch, true);
+        }
+        Ok(rows)
     }
 }

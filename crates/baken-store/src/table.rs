@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use baken_domain::area::Observation;
 use baken_domain::auth::Permission;
 use baken_domain::dataset::{Dataset, Provenance};
-use baken_domain::table::{Cell, Column, ColumnType};
+use baken_domain::table::{CellRef, Column, ColumnType, RowBatch};
 use rand::RngExt;
 use serde_json::json;
 use sqlx::{Any, AnyConnection, Row, Transaction};
@@ -23,8 +23,6 @@ use crate::dataset::Importer;
 use crate::sql::{Bind, insert_batched, upsert_observations};
 use crate::{Backend, Store, StoreError, now_ms};
 
-type Rows = Vec<(u64, Vec<Cell>)>;
-
 enum Sink {
     /// PostgreSQL: the rows in the same transaction as everything else.
     Shared {
@@ -33,8 +31,7 @@ enum Sink {
     },
     /// SQLite: the rows to a writer thread with its own connection.
     Writer {
-        sender: Option<tokio::sync::mpsc::Sender<Rows>>,
-        buffer: Rows,
+        sender: Option<tokio::sync::mpsc::Sender<RowBatch>>,
         commit: Arc<AtomicBool>,
         writer: Option<std::thread::JoinHandle<Result<u64, String>>>,
     },
@@ -70,28 +67,32 @@ fn sql_type(kind: ColumnType, backend: Backend) -> &'static str {
 
 /// A cell as a bound value; a NULL carries its column's type (PostgreSQL refuses a text NULL
 /// for a number column).
-fn bind(cell: Cell, kind: ColumnType) -> Bind {
+fn bind(cell: CellRef<'_>, kind: ColumnType) -> Bind {
     match cell {
-        Cell::Null => match kind {
+        CellRef::Null => match kind {
             ColumnType::Integer | ColumnType::Boolean => Bind::OptInt(None),
             ColumnType::Decimal => Bind::OptReal(None),
             _ => Bind::OptText(None),
         },
-        Cell::Integer(i) => Bind::Int(i),
-        Cell::Decimal(d) => Bind::OptReal(Some(d)),
-        Cell::Date(d) | Cell::Text(d) => Bind::Text(d),
-        Cell::Boolean(b) => Bind::Int(i64::from(b)),
+        CellRef::Integer(i) => Bind::Int(i),
+        CellRef::Decimal(d) => Bind::OptReal(Some(d)),
+        CellRef::Date(d) | CellRef::Text(d) => Bind::Text(d.to_owned()),
+        CellRef::Boolean(b) => Bind::Int(i64::from(b)),
     }
 }
 
-fn sqlite_value(cell: Cell) -> rusqlite::types::Value {
-    use rusqlite::types::Value;
+/// Binds one cell to parameter `index` of an SQLite statement, without copying it first.
+fn bind_sqlite(
+    stmt: &mut rusqlite::Statement<'_>,
+    index: usize,
+    cell: CellRef<'_>,
+) -> rusqlite::Result<()> {
     match cell {
-        Cell::Null => Value::Null,
-        Cell::Integer(i) => Value::Integer(i),
-        Cell::Decimal(d) => Value::Real(d),
-        Cell::Date(s) | Cell::Text(s) => Value::Text(s),
-        Cell::Boolean(b) => Value::Integer(i64::from(b)),
+        CellRef::Null => stmt.raw_bind_parameter(index, rusqlite::types::Null),
+        CellRef::Integer(i) => stmt.raw_bind_parameter(index, i),
+        CellRef::Decimal(d) => stmt.raw_bind_parameter(index, d),
+        CellRef::Date(t) | CellRef::Text(t) => stmt.raw_bind_parameter(index, t),
+        CellRef::Boolean(b) => stmt.raw_bind_parameter(index, i64::from(b)),
     }
 }
 
@@ -129,7 +130,7 @@ fn spawn_sqlite_writer(
     path: std::path::PathBuf,
     create: String,
     insert: String,
-    mut rows: tokio::sync::mpsc::Receiver<Rows>,
+    mut rows: tokio::sync::mpsc::Receiver<RowBatch>,
     commit: Arc<AtomicBool>,
 ) -> Result<std::thread::JoinHandle<Result<u64, String>>, StoreError> {
     let work = move || -> Result<u64, String> {
@@ -146,14 +147,14 @@ fn spawn_sqlite_writer(
         {
             let mut stmt = tx.prepare(&insert).map_err(|e| e.to_string())?;
             while let Some(batch) = rows.blocking_recv() {
-                for (row_no, cells) in batch {
-                    let mut values = Vec::with_capacity(cells.len() + 1);
-                    values.push(rusqlite::types::Value::Integer(
-                        i64::try_from(row_no).unwrap_or(i64::MAX),
-                    ));
-                    values.extend(cells.into_iter().map(sqlite_value));
-                    stmt.execute(rusqlite::params_from_iter(values))
+                for row in batch.rows() {
+                    let row_no = i64::try_from(row.number()).unwrap_or(i64::MAX);
+                    stmt.raw_bind_parameter(1, row_no)
                         .map_err(|e| e.to_string())?;
+                    for (i, cell) in row.cells().enumerate() {
+                        bind_sqlite(&mut stmt, i + 2, cell).map_err(|e| e.to_string())?;
+                    }
+                    stmt.raw_execute().map_err(|e| e.to_string())?;
                     stored += 1;
                 }
             }
@@ -286,7 +287,6 @@ impl Store {
                     spawn_sqlite_writer(path.clone(), create, insert, receiver, commit.clone())?;
                 Sink::Writer {
                     sender: Some(sender),
-                    buffer: Vec::new(),
                     commit,
                     writer: Some(writer),
                 }
@@ -332,33 +332,51 @@ impl Store {
 
 impl TableImport {
     const BATCH_PARAMS: usize = 3000;
-    const WRITER_BATCH: usize = 2000;
 
+    /// Sends what PostgreSQL has buffered.
     async fn flush(&mut self) -> Result<(), StoreError> {
+        if let Sink::Shared { tx, buffer } = &mut self.sink
+            && !buffer.is_empty()
+        {
+            let keys: Vec<&str> = self.meta.columns.iter().map(|c| c.key.as_str()).collect();
+            let target = format!("{} (row_no, {})", self.meta.table, keys.join(", "));
+            let rows = std::mem::take(buffer);
+            insert_batched(tx, &target, keys.len() + 1, rows).await?;
+        }
+        Ok(())
+    }
+
+    /// Adds a batch of validated rows (cells in the order of the columns).
+    pub async fn push_batch(&mut self, batch: RowBatch) -> Result<(), StoreError> {
+        if batch.width() != self.meta.columns.len() {
+            return Err(StoreError::Internal(format!(
+                "rows of {} cells for a table of {} columns",
+                batch.width(),
+                self.meta.columns.len()
+            )));
+        }
+        self.meta.rows += batch.len() as u64;
         match &mut self.sink {
-            Sink::Shared { tx, buffer } => {
-                if buffer.is_empty() {
-                    return Ok(());
+            Sink::Shared { buffer, .. } => {
+                for row in batch.rows() {
+                    let mut binds = Vec::with_capacity(batch.width() + 1);
+                    binds.push(Bind::Int(i64::try_from(row.number()).unwrap_or(i64::MAX)));
+                    binds.extend(
+                        row.cells()
+                            .zip(self.meta.columns.iter().map(|c| c.kind))
+                            .map(|(cell, kind)| bind(cell, kind)),
+                    );
+                    buffer.push(binds);
                 }
-                let keys: Vec<&str> = self.meta.columns.iter().map(|c| c.key.as_str()).collect();
-                let target = format!("{} (row_no, {})", self.meta.table, keys.join(", "));
-                let rows = std::mem::take(buffer);
-                insert_batched(tx, &target, keys.len() + 1, rows).await?;
+                if buffer.len() * (self.meta.columns.len() + 1) >= Self::BATCH_PARAMS * 8 {
+                    self.flush().await?;
+                }
             }
-            Sink::Writer {
-                sender,
-                buffer,
-                writer,
-                ..
-            } => {
-                if buffer.is_empty() {
-                    return Ok(());
-                }
-                let rows = std::mem::take(buffer);
+            Sink::Writer { sender, writer, .. } => {
                 let Some(open) = sender else {
                     return Err(StoreError::Internal("the writer is closed".into()));
                 };
-                if open.send(rows).await.is_err() {
+                if open.send(batch).await.is_err() {
                     // The writer ended early: say why.
                     let reason = match writer.take().map(std::thread::JoinHandle::join) {
                         Some(Ok(Err(e))) => e,
@@ -369,33 +387,6 @@ impl TableImport {
                     )));
                 }
             }
-        }
-        Ok(())
-    }
-
-    /// Adds one validated row (in the order of the columns).
-    pub async fn push(&mut self, row_no: u64, cells: Vec<Cell>) -> Result<(), StoreError> {
-        self.meta.rows += 1;
-        let full = match &mut self.sink {
-            Sink::Shared { buffer, .. } => {
-                let mut row = Vec::with_capacity(cells.len() + 1);
-                row.push(Bind::Int(i64::try_from(row_no).unwrap_or(i64::MAX)));
-                row.extend(
-                    cells
-                        .into_iter()
-                        .zip(self.meta.columns.iter().map(|c| c.kind))
-                        .map(|(cell, kind)| bind(cell, kind)),
-                );
-                buffer.push(row);
-                buffer.len() * (self.meta.columns.len() + 1) >= Self::BATCH_PARAMS * 8
-            }
-            Sink::Writer { buffer, .. } => {
-                buffer.push((row_no, cells));
-                buffer.len() >= Self::WRITER_BATCH
-            }
-        };
-        if full {
-            self.flush().await?;
         }
         Ok(())
     }
@@ -415,7 +406,6 @@ impl TableImport {
             &mut self.sink,
             Sink::Writer {
                 sender: None,
-                buffer: Vec::new(),
                 commit: Arc::new(AtomicBool::new(false)),
                 writer: None,
             },

@@ -6,10 +6,12 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use baken_domain::dataset::{Dataset, Provenance};
-use baken_domain::table::Cell;
+use std::ops::ControlFlow;
+
+use baken_domain::table::RowBatch;
 use baken_import::RowError;
 use baken_import::rollup::{Rollup, RollupPlan};
-use baken_import::table::{Inference, TableFile, convert};
+use baken_import::table::{Inference, TableFile};
 use baken_store::Store;
 use baken_store::dataset::Importer;
 
@@ -59,64 +61,49 @@ struct Checked {
     rollup: Option<Rollup>,
 }
 
-/// Reads and validates every row on its own thread, sending valid rows in batches while no
+/// Reads and validates every row on its own thread, sending batches of valid rows while no
 /// problem has been seen: parsing and storing then use both cores.
 fn spawn_reader(
     file: TableFile,
     inference: Inference,
     send_rows: bool,
-    tx: tokio::sync::mpsc::Sender<Vec<(u64, Vec<Cell>)>>,
+    tx: tokio::sync::mpsc::Sender<RowBatch>,
 ) -> std::thread::JoinHandle<Result<Checked>> {
     let reader = move || {
-        const BATCH: usize = 2_000;
+        const BATCH: usize = 4_096;
+        const SHOWN: usize = 100;
         let mut rollup =
             RollupPlan::new(&inference.columns, &inference.categories).map(Rollup::new);
         let mut shown = Vec::new();
-        let mut total_problems = 0usize;
-        let mut rows = 0u64;
-        let mut batch = Vec::with_capacity(BATCH);
-        for item in file.rows()? {
-            rows += 1;
-            let converted = match item {
-                Ok((row, cells)) => {
-                    convert(row, cells, &inference.columns, inference.decimal_comma)
-                        .map(|c| (row, c))
+        let total_problems = std::cell::Cell::new(0usize);
+        let rows = file.read_valid(
+            &inference.columns,
+            inference.decimal_comma,
+            BATCH,
+            |batch| {
+                if total_problems.get() > 0 {
+                    // Nothing will be stored: keep reading only to report every problem.
+                    return ControlFlow::Continue(());
                 }
-                Err(e) => Err(vec![e]),
-            };
-            match converted {
-                Ok((row, cells)) if total_problems == 0 => {
-                    if let Some(r) = rollup.as_mut() {
-                        r.add(&cells);
-                    }
-                    if send_rows {
-                        batch.push((row, cells));
-                        if batch.len() == BATCH
-                            && tx
-                                .blocking_send(std::mem::replace(
-                                    &mut batch,
-                                    Vec::with_capacity(BATCH),
-                                ))
-                                .is_err()
-                        {
-                            break;
-                        }
+                if let Some(r) = rollup.as_mut() {
+                    for row in batch.rows() {
+                        r.add(&row);
                     }
                 }
-                Ok(_) => {}
-                Err(errors) => {
-                    total_problems += errors.len();
-                    let room = 100usize.saturating_sub(shown.len());
-                    shown.extend(errors.into_iter().take(room));
+                if send_rows && tx.blocking_send(batch).is_err() {
+                    return ControlFlow::Break(());
                 }
-            }
-        }
-        if total_problems == 0 && !batch.is_empty() {
-            let _ = tx.blocking_send(batch);
-        }
+                ControlFlow::Continue(())
+            },
+            |errors| {
+                total_problems.set(total_problems.get() + errors.len());
+                let room = SHOWN.saturating_sub(shown.len());
+                shown.extend(errors.into_iter().take(room));
+            },
+        )?;
         Ok(Checked {
             rows,
-            total_problems,
+            total_problems: total_problems.get(),
             shown,
             rollup,
         })
@@ -160,10 +147,8 @@ pub async fn run_table(
     let mut stored = 0u64;
     while let Some(batch) = rx.recv().await {
         if let Some(import) = import.as_mut() {
-            for (row, cells) in batch {
-                import.push(row, cells).await?;
-                stored += 1;
-            }
+            stored += batch.len() as u64;
+            import.push_batch(batch).await?;
         }
         progress(stored);
     }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use baken_domain::table::{Cell, ColumnType};
+use baken_domain::table::{Cell, CellRef, ColumnType};
 use baken_import::rollup::{Rollup, RollupPlan};
 use baken_import::table::{TableFile, convert, infer};
 
@@ -12,14 +12,53 @@ fn tmp(name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
+/// The valid rows (with their numbers) and every problem, read the way imports read: in
+/// batches (of two rows here, so that batches fill and a last partial one is delivered).
+fn read_valid(
+    file: &TableFile,
+    inf: &baken_import::table::Inference,
+) -> (Vec<(u64, Vec<Cell>)>, Vec<baken_import::RowError>) {
+    let mut valid = Vec::new();
+    let mut problems = Vec::new();
+    let read = file
+        .read_valid(
+            &inf.columns,
+            inf.decimal_comma,
+            2,
+            |batch| {
+                assert!(batch.len() <= 2);
+                valid.extend(batch.rows().map(|r| {
+                    (
+                        r.number(),
+                        r.cells().map(CellRef::to_owned_cell).collect::<Vec<_>>(),
+                    )
+                }));
+                std::ops::ControlFlow::Continue(())
+            },
+            |errors| problems.extend(errors),
+        )
+        .unwrap();
+    assert_eq!(read as usize, file.rows().unwrap().count());
+    (valid, problems)
+}
+
+/// Every row, valid, checked to read the same in batches as one by one.
 fn all_rows(file: &TableFile, inf: &baken_import::table::Inference) -> Vec<Vec<Cell>> {
-    file.rows()
+    let one_by_one: Vec<(u64, Vec<Cell>)> = file
+        .rows()
         .unwrap()
         .map(|r| {
             let (row, cells) = r.unwrap();
-            convert(row, cells, &inf.columns, inf.decimal_comma).unwrap()
+            (
+                row,
+                convert(row, cells, &inf.columns, inf.decimal_comma).unwrap(),
+            )
         })
-        .collect()
+        .collect();
+    let (batched, problems) = read_valid(file, inf);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(batched, one_by_one);
+    one_by_one.into_iter().map(|(_, cells)| cells).collect()
 }
 
 #[test]
@@ -102,6 +141,13 @@ fn a_bad_cell_is_named_by_row_column_value_and_reason() {
     );
     assert_eq!((errors[1].row, errors[1].column.as_str()), (4, "gemeente"));
     assert!(errors[1].reason.contains("municipality code"));
+    // Read in batches, as imports do: the same problems, and only the good row kept.
+    let (valid, batched_errors) = read_valid(&file, &inf);
+    assert_eq!(batched_errors, errors);
+    assert_eq!(
+        valid.iter().map(|(row, _)| *row).collect::<Vec<_>>(),
+        vec![2]
+    );
     assert!(infer(&file, &[("bestaat-niet".into(), ColumnType::Text)]).is_err());
     std::fs::remove_file(path).ok();
 }
@@ -169,7 +215,7 @@ fn an_xlsx_workbook_reads_typed_cells_from_a_named_sheet() {
     let plan = RollupPlan::new(&inf.columns, &inf.categories).expect("area and date columns");
     let mut rollup = Rollup::new(plan);
     for row in &data {
-        rollup.add(row);
+        rollup.add(row.as_slice());
     }
     let obs = rollup.observations();
     let find = |area: &str, year: &str, measure: &str, cat: &str| {
