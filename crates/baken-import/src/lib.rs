@@ -6,6 +6,7 @@
 //! them all or nothing.
 
 pub mod boundary;
+pub mod dashboard;
 pub mod error;
 pub mod reference;
 pub mod rollup;

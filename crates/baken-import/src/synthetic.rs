@@ -633,3 +633,109 @@ mod tests {
         std::fs::remove_dir_all(dir).ok();
     }
 }
+
+/// The dataset each generated file becomes when its rollups are published for the dashboards.
+pub const PUBLIC_DATASETS: [(&str, &str, &str); 4] = [
+    (
+        "vastgoedtransacties.csv",
+        "synth-vastgoed",
+        "Woningtransacties per gemeente en jaar (synthetisch)",
+    ),
+    (
+        "fiu_transacties.csv",
+        "synth-fiu",
+        "Ongebruikelijke transacties per gemeente en jaar (synthetisch)",
+    ),
+    (
+        "vestigingen.csv",
+        "synth-vestigingen",
+        "Nieuwe vestigingen per gemeente, jaar en branche (synthetisch)",
+    ),
+    (
+        "drugsincidenten.csv",
+        "synth-drugs",
+        "Drugsincidenten per gemeente en jaar (synthetisch)",
+    ),
+];
+
+/// The source named on everything made from generated data.
+pub const SYNTHETIC_SOURCE: &str = "Synthetische microdata (Baken-generator)";
+pub const SYNTHETIC_LICENCE: &str = "Eigen werk (synthetisch)";
+
+/// One generated file rolled up per municipality × year × category, ready to be stored as a
+/// public dataset: what the dashboards of a demo read. The records themselves are not kept.
+#[derive(Debug, Clone)]
+pub struct PublicRollup {
+    pub dataset: baken_domain::dataset::Dataset,
+    pub provenance: baken_domain::dataset::Provenance,
+    pub observations: Vec<baken_domain::area::Observation>,
+}
+
+/// Generates the demo microdata in `dir` and rolls every file up.
+pub fn public_rollups(
+    dir: &Path,
+    places: &[Place],
+    seed: u64,
+    scale: u64,
+) -> Result<Vec<PublicRollup>, crate::ImportError> {
+    use crate::rollup::{Rollup, RollupPlan};
+    use crate::table::{TableFile, infer};
+    let generated =
+        generate(dir, places, seed, scale, |_, _| {}).map_err(|e| crate::ImportError::Csv {
+            file: dir.display().to_string(),
+            reason: e.to_string(),
+        })?;
+    let mut out = Vec::new();
+    for g in generated {
+        let Some((_, code, title)) = PUBLIC_DATASETS.iter().find(|(f, _, _)| *f == g.file) else {
+            continue;
+        };
+        let file = TableFile::open(&g.path, None)?;
+        let inference = infer(&file, &[])?;
+        let Some(plan) = RollupPlan::new(&inference.columns, &inference.categories) else {
+            continue;
+        };
+        let mut rollup = Rollup::new(plan);
+        let mut problems = Vec::new();
+        let rows = file.read_valid(
+            &inference.columns,
+            inference.decimal_comma,
+            4096,
+            |batch| {
+                for row in batch.rows() {
+                    rollup.add(&row);
+                }
+                std::ops::ControlFlow::Continue(())
+            },
+            |errors| problems.extend(errors),
+        )?;
+        if !problems.is_empty() {
+            return Err(crate::ImportError::Rows {
+                file: g.file.to_owned(),
+                errors: problems,
+            });
+        }
+        let bytes = std::fs::read(&g.path).map_err(|e| crate::ImportError::Csv {
+            file: g.file.to_owned(),
+            reason: e.to_string(),
+        })?;
+        out.push(PublicRollup {
+            dataset: baken_domain::dataset::Dataset {
+                code: (*code).to_owned(),
+                title: (*title).to_owned(),
+                source: SYNTHETIC_SOURCE.to_owned(),
+                licence: SYNTHETIC_LICENCE.to_owned(),
+            },
+            provenance: baken_domain::dataset::Provenance {
+                file_name: format!("{} (seed {seed}, scale {scale})", g.file),
+                checksum: crate::checksum(&bytes),
+                dataset: Some((*code).to_owned()),
+                source: SYNTHETIC_SOURCE.to_owned(),
+                licence: SYNTHETIC_LICENCE.to_owned(),
+                rows_read: rows,
+            },
+            observations: rollup.observations(),
+        });
+    }
+    Ok(out)
+}
