@@ -159,6 +159,26 @@ impl MapShapes {
     pub fn path_bytes(&self) -> usize {
         self.areas.iter().map(|a| a.path.len()).sum()
     }
+
+    /// An invisible `<svg>` holding every area's path once, with ids `{defs_prefix}-{code}`,
+    /// for maps drawn with [`Choropleth::render_shared`] in the same document.
+    pub fn shared_defs(&self, defs_prefix: &str) -> String {
+        let prefix = svg::id_prefix(defs_prefix);
+        let mut out = String::with_capacity(self.path_bytes() + self.len() * 40 + 200);
+        out.push_str(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="0" height="0" aria-hidden="true" focusable="false" style="position:absolute;overflow:hidden"><defs>"#,
+        );
+        for area in &self.areas {
+            let _ = write!(
+                out,
+                r#"<path id="{prefix}-{}" d="{}"/>"#,
+                escape(&area.code),
+                area.path
+            );
+        }
+        out.push_str("</defs></svg>");
+        out
+    }
 }
 
 /// Reads a GeoJSON Polygon or MultiPolygon (or a Feature holding one).
@@ -343,7 +363,25 @@ impl Choropleth<'_> {
     /// The root has `role="group"` rather than `role="img"`: `img` makes its children
     /// presentational, which would hide the area links from assistive technology.
     pub fn render(&self, shapes: &MapShapes) -> String {
+        self.render_shapes(shapes, None)
+    }
+
+    /// Renders the map drawing each area with `<use>` of the paths that
+    /// [`MapShapes::shared_defs`] put in the same document once under `defs_prefix`: many
+    /// maps on one page then share one copy of the geometry.
+    pub fn render_shared(&self, shapes: &MapShapes, defs_prefix: &str) -> String {
+        self.render_shapes(shapes, Some(defs_prefix))
+    }
+
+    fn render_shapes(&self, shapes: &MapShapes, shared: Option<&str>) -> String {
         let prefix = svg::id_prefix(self.id_prefix);
+        let shared = shared.map(svg::id_prefix);
+        let geometry = |area: &Area| -> (&'static str, String) {
+            match &shared {
+                Some(defs) => ("use", format!(r##"href="#{defs}-{}""##, area.code)),
+                None => ("path", format!(r#"d="{}""#, area.path)),
+            }
+        };
         let hatch_id = format!("{prefix}-hatch");
         let values: HashMap<&str, &MapValue> = self
             .values
@@ -398,7 +436,7 @@ impl Choropleth<'_> {
         for area in &shapes.areas {
             let is_selected = self.selected == Some(area.code.as_str());
             if is_selected {
-                selected_path = Some(area.path.as_str());
+                selected_path = Some(geometry(area));
             }
             let current = if is_selected {
                 r#" aria-current="true""#
@@ -406,15 +444,15 @@ impl Choropleth<'_> {
                 ""
             };
             let name = &area.name;
+            let (tag, geom) = geometry(area);
             match (values.get(area.code.as_str()), value_of(&area.code)) {
                 (_, Some(v)) => {
                     let class = palette_index(class_of(v, &breaks), class_count);
                     let label = escape(&self.value_label(name, v));
                     let _ = write!(
                         out,
-                        r#"<a href="{href}" class="area"{current} aria-label="{label}"><path d="{d}" class="q{q}" fill="{fill}"><title>{label}</title></path></a>"#,
+                        r#"<a href="{href}" class="area"{current}><title>{label}</title><{tag} {geom} class="q{q}" fill="{fill}"/></a>"#,
                         href = escape(&(self.href)(&area.code)),
-                        d = area.path,
                         q = class + 1,
                         fill = CLASS_FILLS[class],
                     );
@@ -423,26 +461,24 @@ impl Choropleth<'_> {
                     let label = escape(&format!("{name}: {}", self.suppressed_text(reason)));
                     let _ = write!(
                         out,
-                        r#"<a href="{href}" class="area"{current} aria-label="{label}"><path d="{d}" class="suppressed" fill="url(#{hatch_id})"><title>{label}</title></path></a>"#,
+                        r#"<a href="{href}" class="area"{current}><title>{label}</title><{tag} {geom} class="suppressed" fill="url(#{hatch_id})"/></a>"#,
                         href = escape(&(self.href)(&area.code)),
-                        d = area.path,
                     );
                 }
                 _ => {
                     let label = escape(&format!("{name}: {}", self.legend_missing));
                     let _ = write!(
                         out,
-                        r#"<path d="{d}" class="missing" fill="{MISSING_FILL}"><title>{label}</title></path>"#,
-                        d = area.path,
+                        r#"<{tag} {geom} class="missing" fill="{MISSING_FILL}"><title>{label}</title></{tag}>"#,
                     );
                 }
             }
         }
         out.push_str("</g>");
-        if let Some(d) = selected_path {
+        if let Some((tag, geom)) = selected_path {
             let _ = write!(
                 out,
-                r#"<path class="selected-outline" d="{d}" fill="none" stroke="{SELECTED_STROKE}" stroke-width="3" stroke-linejoin="round" pointer-events="none" aria-hidden="true"/>"#
+                r#"<{tag} class="selected-outline" {geom} fill="none" stroke="{SELECTED_STROKE}" stroke-width="3" stroke-linejoin="round" pointer-events="none" aria-hidden="true"/>"#
             );
         }
 

@@ -230,3 +230,14 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// Whether a dataset of this code exists (of any owner).
+    pub async fn dataset_exists(&self, code: &str) -> Result<bool, StoreError> {
+        Ok(sqlx::query("SELECT code FROM datasets WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&self.db.pool)
+            .await?
+            .is_some())
+    }
+}

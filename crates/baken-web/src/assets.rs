@@ -13,11 +13,16 @@ fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
     )
 }
 
+/// The house style, followed by the rules that theme the charts and maps.
 pub(crate) async fn stylesheet() -> impl IntoResponse {
-    asset(
-        "text/css; charset=utf-8",
-        include_str!("../static/baken.css"),
-    )
+    static CSS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "{}\n/* Charts and maps */\n{}",
+            include_str!("../static/baken.css"),
+            baken_render::STYLESHEET
+        )
+    });
+    asset("text/css; charset=utf-8", CSS.as_str())
 }
 
 pub(crate) async fn tokens() -> impl IntoResponse {

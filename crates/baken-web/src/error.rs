@@ -51,6 +51,9 @@ pub enum AppError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// Not found, saying what is there instead ("no data for 2019; years with data: …").
+    #[error("not found: {detail}")]
+    Absent { detail: String },
     #[error("method not allowed")]
     MethodNotAllowed,
     #[error("bad request: {detail}")]
@@ -75,7 +78,7 @@ impl AppError {
         match self {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
-            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::NotFound | Self::Absent { .. } => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -91,7 +94,7 @@ impl AppError {
             Self::Unauthorized => "error-401",
             Self::Forbidden => "error-403",
             Self::Csrf => "error-csrf",
-            Self::NotFound => "error-404",
+            Self::NotFound | Self::Absent { .. } => "error-404",
             Self::MethodNotAllowed => "error-405",
             Self::BadRequest { .. } => "error-400",
             Self::Unprocessable { .. } => "error-422",
@@ -176,6 +179,7 @@ fn problem_response(err: &AppError, lang: Lang, instance: &str) -> Response {
             params.clone_from(p);
         }
         AppError::Unprocessable { params: p } => params.clone_from(p),
+        AppError::Absent { detail: d } => detail = d.clone(),
         AppError::Conflict { field } => params.push(InvalidParam {
             name: field.clone(),
             reason: lang.t("error-409-field"),
@@ -228,7 +232,7 @@ async fn page_response(state: &AppState, err: &AppError, ctx: &RequestContext) -
             .collect(),
         _ => Vec::new(),
     };
-    if let AppError::BadRequest { detail, .. } = err {
+    if let AppError::BadRequest { detail, .. } | AppError::Absent { detail } = err {
         reasons.insert(0, detail.clone());
     }
     let page = ErrorPage {

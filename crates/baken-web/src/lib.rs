@@ -11,6 +11,7 @@ pub mod api;
 mod assets;
 mod config;
 mod context;
+pub mod dashboard;
 mod error;
 pub mod i18n;
 mod metrics;
@@ -34,6 +35,7 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub metrics: Arc<metrics::Metrics>,
+    pub dashboards: Arc<dashboard::Dashboards>,
 }
 
 impl AppState {
@@ -42,6 +44,12 @@ impl AppState {
             store,
             config: Arc::new(config),
             metrics: Arc::new(metrics::Metrics::default()),
+            // The shipped catalogue is embedded and checked by a test: an error here is a
+            // defect of the build, not of anything a user did.
+            dashboards: Arc::new(
+                dashboard::Dashboards::shipped()
+                    .unwrap_or_else(|e| panic!("the shipped indicator catalogue: {e}")),
+            ),
         }
     }
 }

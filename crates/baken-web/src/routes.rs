@@ -118,7 +118,31 @@ pub(crate) fn registry() -> Vec<Route> {
             "GET",
             "/zicht",
             P(Permission::ViewDashboards),
-            get(pages::shell::capability),
+            get(pages::dashboard::index),
+        ),
+        route(
+            "GET",
+            "/zicht/vergelijk",
+            P(Permission::ViewDashboards),
+            get(pages::dashboard::compare),
+        ),
+        route(
+            "GET",
+            "/zicht/export/{file}",
+            P(Permission::ExportDashboard),
+            get(pages::dashboard::export),
+        ),
+        route(
+            "GET",
+            "/zicht/{code}",
+            P(Permission::ViewDashboards),
+            get(pages::dashboard::area_overview),
+        ),
+        route(
+            "GET",
+            "/zicht/{code}/{theme}",
+            P(Permission::ViewDashboards),
+            get(pages::dashboard::theme_page),
         ),
         route(
             "GET",
@@ -306,6 +330,24 @@ pub(crate) fn registry() -> Vec<Route> {
             TenantParam::User,
         ),
         route("GET", "/api/v1/gebieden", SignedIn, get(api::area::areas)),
+        route(
+            "GET",
+            "/api/v1/gebieden/{code}/opvallend",
+            P(Permission::ViewDashboards),
+            get(api::dashboard::standouts),
+        ),
+        route(
+            "GET",
+            "/api/v1/indicatoren",
+            P(Permission::ViewDashboards),
+            get(api::dashboard::indicators),
+        ),
+        route(
+            "GET",
+            "/api/v1/indicatoren/{id}/waarden",
+            P(Permission::ViewDashboards),
+            get(api::dashboard::values),
+        ),
         route(
             "GET",
             "/api/v1/gebieden/{code}",

@@ -2,6 +2,7 @@
 //! verify the audit chain.
 
 mod bench;
+mod demo;
 mod pipeline;
 mod worker;
 
@@ -407,6 +408,14 @@ async fn serve(
             .await
             .map_err(explain)?;
         tracing::info!(?seed, "demo data ready");
+        let started = std::time::Instant::now();
+        let figures = demo::load_microdata(&store).await?;
+        if figures > 0 {
+            println!(
+                "Demo microdata (synthetic) rolled up into {figures} figures in {:.1} s.",
+                started.elapsed().as_secs_f64()
+            );
+        }
     }
     let config = WebConfig {
         public_url,

@@ -7,7 +7,7 @@
 //! pin its value down, that is when its unit vector lies in the row space of the equations
 //! restricted to the unknowns. While any suppressed cell is recoverable, one more cell of one
 //! of its equations is suppressed (secondary suppression), the smallest count first, so as
-//! little as possible is hidden. Ranks are computed exactly in a prime field.
+//! little as possible is hidden. The test checks the result exactly, in a prime field.
 
 /// One published total and the cells it sums.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,47 +38,70 @@ pub fn protect(counts: &[Option<f64>], groups: &[Group], threshold: f64) -> Vec<
         })
         .filter(|g| !g.members.is_empty())
         .collect();
-    // Each round hides one more cell, so this ends within `counts.len()` rounds.
+    let value = |i: usize| counts[i].unwrap_or(f64::INFINITY);
+    let by_value = |a: &(bool, usize), b: &(bool, usize)| {
+        (a.0, value(a.1))
+            .partial_cmp(&(b.0, value(b.1)))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    };
+    // Each round hides at least one more cell, so this ends within `counts.len()` rounds.
     for _ in 0..=counts.len() {
-        let Some(exposed) = recoverable(&hidden, &groups).into_iter().next() else {
+        let exposed = recoverable(&hidden, &groups);
+        if exposed.is_empty() {
             break;
-        };
-        let value = |i: usize| counts[i].unwrap_or(f64::INFINITY);
-        // The smallest visible member of an equation of the exposed cell; a total only when
-        // no member is left.
-        let candidate = groups
-            .iter()
-            .filter(|g| g.total == exposed || g.members.contains(&exposed))
-            .flat_map(|g| {
-                g.members
-                    .iter()
-                    .map(|m| (false, *m))
-                    .chain([(true, g.total)])
-            })
-            .filter(|(_, i)| !hidden[*i])
-            .min_by(|a, b| {
-                (a.0, value(a.1))
-                    .partial_cmp(&(b.0, value(b.1)))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            });
-        let Some((_, cell)) = candidate.or_else(|| {
-            // Exposed only through a combination of equations: widen to any equation that
-            // holds a hidden cell.
-            groups
+        }
+        let mut touched = vec![false; groups.len()];
+        let mut added = false;
+        for cell in exposed {
+            let own: Vec<usize> = (0..groups.len())
+                .filter(|g| groups[*g].total == cell || groups[*g].members.contains(&cell))
+                .collect();
+            // A partner hidden this round in one of its equations may already protect it:
+            // look again next round.
+            if own.iter().any(|g| touched[*g]) {
+                continue;
+            }
+            // The smallest visible member of an equation of the exposed cell; a total only
+            // when no member is left.
+            let candidate = own
                 .iter()
-                .filter(|g| g.members.iter().chain([&g.total]).any(|i| hidden[*i]))
-                .flat_map(|g| g.members.iter().copied().chain([g.total]))
-                .filter(|i| !hidden[*i])
-                .min_by(|a, b| {
-                    value(*a)
-                        .partial_cmp(&value(*b))
-                        .unwrap_or(std::cmp::Ordering::Equal)
+                .flat_map(|g| {
+                    let g = &groups[*g];
+                    g.members
+                        .iter()
+                        .map(|m| (false, *m))
+                        .chain([(true, g.total)])
                 })
-                .map(|i| (false, i))
-        }) else {
+                .filter(|(_, i)| !hidden[*i])
+                .min_by(by_value)
+                .or_else(|| {
+                    // Exposed only through a combination of equations: widen to any
+                    // equation that holds a hidden cell.
+                    groups
+                        .iter()
+                        .filter(|g| g.members.iter().chain([&g.total]).any(|i| hidden[*i]))
+                        .flat_map(|g| {
+                            g.members
+                                .iter()
+                                .map(|m| (false, *m))
+                                .chain([(true, g.total)])
+                        })
+                        .filter(|(_, i)| !hidden[*i])
+                        .min_by(by_value)
+                });
+            if let Some((_, partner)) = candidate {
+                hidden[partner] = true;
+                added = true;
+                for (g, group) in groups.iter().enumerate() {
+                    if group.total == partner || group.members.contains(&partner) {
+                        touched[g] = true;
+                    }
+                }
+            }
+        }
+        if !added {
             break;
-        };
-        hidden[cell] = true;
+        }
     }
     hidden
 }
@@ -89,98 +112,80 @@ pub fn recoverable(hidden: &[bool], groups: &[Group]) -> Vec<usize> {
     if unknowns.is_empty() {
         return Vec::new();
     }
-    let column = |cell: usize| unknowns.iter().position(|u| *u == cell);
-    let rows: Vec<Vec<u64>> = groups
+    let mut column = vec![usize::MAX; hidden.len()];
+    for (c, u) in unknowns.iter().enumerate() {
+        column[*u] = c;
+    }
+    let rows: Vec<Vec<f64>> = groups
         .iter()
         .filter_map(|g| {
-            let mut row = vec![0u64; unknowns.len()];
+            let mut row = vec![0.0; unknowns.len()];
             let mut any = false;
-            if let Some(c) = column(g.total) {
-                row[c] = sub(row[c], 1);
+            if let Some(c) = column.get(g.total).filter(|c| **c != usize::MAX) {
+                row[*c] -= 1.0;
                 any = true;
             }
             for m in &g.members {
-                if let Some(c) = column(*m) {
-                    row[c] = add(row[c], 1);
+                if let Some(c) = column.get(*m).filter(|c| **c != usize::MAX) {
+                    row[*c] += 1.0;
                     any = true;
                 }
             }
             any.then_some(row)
         })
         .collect();
-    if rows.is_empty() {
-        return Vec::new();
-    }
-    let full = rank(rows.clone());
-    (0..unknowns.len())
-        .filter(|c| {
-            // Determined exactly when dropping its column lowers the rank.
-            let without: Vec<Vec<u64>> = rows
-                .iter()
-                .map(|r| {
-                    let mut r = r.clone();
-                    r.remove(*c);
-                    r
-                })
-                .collect();
-            rank(without) < full
+    // In reduced row echelon form the row space holds a cell's unit vector exactly when one
+    // of its rows is that unit vector.
+    let mut found: Vec<usize> = reduce(rows)
+        .iter()
+        .filter_map(|row| {
+            let mut nonzero = row.iter().enumerate().filter(|(_, v)| v.abs() > EPSILON);
+            match (nonzero.next(), nonzero.next()) {
+                (Some((c, _)), None) => Some(unknowns[c]),
+                _ => None,
+            }
         })
-        .map(|c| unknowns[c])
-        .collect()
+        .collect();
+    found.sort_unstable();
+    found
 }
 
-/// The Mersenne prime 2^61 − 1: ranks of small integer matrices over this field equal their
-/// ranks over the rationals unless the prime divides a minor, which for matrices of ±1 with
-/// fewer than a few hundred rows it cannot.
-const P: u64 = (1 << 61) - 1;
+/// Entries are sums of ±1 over a few hundred rows at most, so anything this small is zero.
+const EPSILON: f64 = 1e-9;
 
-fn add(a: u64, b: u64) -> u64 {
-    (a + b) % P
-}
-
-fn sub(a: u64, b: u64) -> u64 {
-    (a + P - b) % P
-}
-
-fn mul(a: u64, b: u64) -> u64 {
-    ((u128::from(a) * u128::from(b)) % u128::from(P)) as u64
-}
-
-fn inverse(a: u64) -> u64 {
-    // Fermat: a^(P-2).
-    let (mut base, mut exp, mut acc) = (a, P - 2, 1u64);
-    while exp > 0 {
-        if exp & 1 == 1 {
-            acc = mul(acc, base);
-        }
-        base = mul(base, base);
-        exp >>= 1;
-    }
-    acc
-}
-
-fn rank(mut rows: Vec<Vec<u64>>) -> usize {
+/// Reduced row echelon form with partial pivoting; the zero rows are dropped.
+fn reduce(mut rows: Vec<Vec<f64>>) -> Vec<Vec<f64>> {
     let width = rows.first().map_or(0, Vec::len);
     let mut rank = 0;
     for col in 0..width {
-        let Some(pivot) = (rank..rows.len()).find(|r| rows[*r][col] != 0) else {
+        if rank == rows.len() {
+            break;
+        }
+        let Some(pivot) = (rank..rows.len())
+            .filter(|r| rows[*r][col].abs() > EPSILON)
+            .max_by(|a, b| rows[*a][col].abs().total_cmp(&rows[*b][col].abs()))
+        else {
             continue;
         };
         rows.swap(rank, pivot);
-        let inv = inverse(rows[rank][col]);
-        let pivot_row: Vec<u64> = rows[rank].iter().map(|v| mul(*v, inv)).collect();
+        let p = rows[rank][col];
+        for x in rows[rank].iter_mut() {
+            *x /= p;
+        }
+        let pivot_row = rows[rank].clone();
         for (r, row) in rows.iter_mut().enumerate() {
-            if r != rank && row[col] != 0 {
-                let factor = row[col];
+            let factor = row[col];
+            if r != rank && factor.abs() > EPSILON {
                 for (x, p) in row.iter_mut().zip(&pivot_row) {
-                    *x = sub(*x, mul(factor, *p));
+                    *x -= factor * p;
                 }
+                row[col] = 0.0;
             }
         }
-        rows[rank] = pivot_row;
         rank += 1;
     }
-    rank
+    rows.truncate(rank);
+    rows
 }
 
 #[cfg(test)]
@@ -188,61 +193,79 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// An independent check in floating point: a hidden cell is recoverable when the least-
-    /// norm solution's null space has no component along it. Here: Gaussian elimination to
-    /// reduced row echelon form, then a cell is determined when its column is a pivot column
-    /// whose row has no other non-zero entry.
-    fn determined_f64(hidden: &[bool], groups: &[Group]) -> Vec<usize> {
+    /// An independent, exact check: the same question answered in the prime field
+    /// 2^61 − 1 (ranks of small ±1 matrices there equal their ranks over the rationals): a
+    /// hidden cell is determined when dropping its column lowers the rank.
+    fn determined_exact(hidden: &[bool], groups: &[Group]) -> Vec<usize> {
+        const P: u64 = (1 << 61) - 1;
+        let mul = |a: u64, b: u64| ((u128::from(a) * u128::from(b)) % u128::from(P)) as u64;
+        let inverse = |a: u64| {
+            let (mut base, mut exp, mut acc) = (a, P - 2, 1u64);
+            while exp > 0 {
+                if exp & 1 == 1 {
+                    acc = mul(acc, base);
+                }
+                base = mul(base, base);
+                exp >>= 1;
+            }
+            acc
+        };
+        let rank = |mut rows: Vec<Vec<u64>>| {
+            let width = rows.first().map_or(0, Vec::len);
+            let mut rank = 0;
+            for col in 0..width {
+                let Some(p) = (rank..rows.len()).find(|r| rows[*r][col] != 0) else {
+                    continue;
+                };
+                rows.swap(rank, p);
+                let inv = inverse(rows[rank][col]);
+                let pivot: Vec<u64> = rows[rank].iter().map(|v| mul(*v, inv)).collect();
+                for (r, row) in rows.iter_mut().enumerate() {
+                    if r != rank && row[col] != 0 {
+                        let f = row[col];
+                        for (x, p) in row.iter_mut().zip(&pivot) {
+                            *x = (*x + P - mul(f, *p)) % P;
+                        }
+                    }
+                }
+                rows[rank] = pivot;
+                rank += 1;
+            }
+            rank
+        };
         let unknowns: Vec<usize> = (0..hidden.len()).filter(|i| hidden[*i]).collect();
-        let n = unknowns.len();
-        let mut rows: Vec<Vec<f64>> = groups
+        let rows: Vec<Vec<u64>> = groups
             .iter()
             .map(|g| {
-                let mut row = vec![0.0; n];
-                for (c, u) in unknowns.iter().enumerate() {
-                    if g.total == *u {
-                        row[c] -= 1.0;
-                    }
-                    if g.members.contains(u) {
-                        row[c] += 1.0;
-                    }
-                }
-                row
+                unknowns
+                    .iter()
+                    .map(|u| {
+                        let mut v = 0u64;
+                        if g.members.contains(u) {
+                            v = (v + 1) % P;
+                        }
+                        if g.total == *u {
+                            v = (v + P - 1) % P;
+                        }
+                        v
+                    })
+                    .collect()
             })
-            .filter(|r| r.iter().any(|v| *v != 0.0))
             .collect();
-        let mut pivots = Vec::new();
-        let mut r = 0;
-        for c in 0..n {
-            let Some(p) =
-                (r..rows.len()).max_by(|a, b| rows[*a][c].abs().total_cmp(&rows[*b][c].abs()))
-            else {
-                break;
-            };
-            if rows[p][c].abs() < 1e-9 {
-                continue;
-            }
-            rows.swap(r, p);
-            let pv = rows[r][c];
-            for x in rows[r].iter_mut() {
-                *x /= pv;
-            }
-            let pivot_row = rows[r].clone();
-            for (i, row) in rows.iter_mut().enumerate() {
-                if i != r {
-                    let f = row[c];
-                    for (x, p) in row.iter_mut().zip(&pivot_row) {
-                        *x -= f * p;
-                    }
-                }
-            }
-            pivots.push((r, c));
-            r += 1;
-        }
-        pivots
-            .into_iter()
-            .filter(|(r, c)| (0..n).all(|k| k == *c || rows[*r][k].abs() < 1e-9))
-            .map(|(_, c)| unknowns[c])
+        let full = rank(rows.clone());
+        (0..unknowns.len())
+            .filter(|c| {
+                let without: Vec<Vec<u64>> = rows
+                    .iter()
+                    .map(|r| {
+                        let mut r = r.clone();
+                        r.remove(*c);
+                        r
+                    })
+                    .collect();
+                rank(without) < full
+            })
+            .map(|c| unknowns[c])
             .collect()
     }
 
@@ -309,7 +332,7 @@ mod tests {
         let hidden = protect(&counts, &groups, 10.0);
         assert!(hidden[0]);
         assert!(recoverable(&hidden, &groups).is_empty());
-        assert!(determined_f64(&hidden, &groups).is_empty());
+        assert!(determined_exact(&hidden, &groups).is_empty());
         assert!(
             hidden.iter().filter(|h| **h).count() >= 4,
             "a 2×2 block is the least that holds"
@@ -363,7 +386,7 @@ mod tests {
 
         /// Every small count is hidden, and no hidden cell can be recovered from the
         /// published totals by any combination of sums and differences (checked
-        /// independently in floating point), nor is any equation left with one unknown.
+        /// independently and exactly in a prime field), nor is any equation left with one unknown.
         #[test]
         fn no_hidden_count_can_be_recovered((cells, groups) in scenario()) {
             let hidden = protect(&cells, &groups, 10.0);
@@ -377,7 +400,7 @@ mod tests {
                 .filter(|g| cells[g.total].is_some())
                 .map(|g| Group { total: g.total, members: g.members.iter().copied().filter(|m| cells[*m].is_some()).collect() })
                 .collect();
-            prop_assert!(determined_f64(&hidden, &published).is_empty());
+            prop_assert!(determined_exact(&hidden, &published).is_empty());
             for g in &published {
                 let unknown = g.members.iter().chain([&g.total]).filter(|i| hidden[**i]).count();
                 prop_assert!(unknown != 1, "an equation with one unknown gives it away");

@@ -211,7 +211,8 @@ fn choropleth_links_classes_and_legend() {
     // Two areas with values and one suppressed are links; the missing one is not.
     assert_eq!(svg.matches("<a ").count(), 3);
     assert_eq!(svg.matches(r#"class="area""#).count(), 3);
-    assert!(svg.contains(r#"<a href="/zicht/GM0855/drugs?jaar=2023&amp;x=1" class="area" aria-current="true" aria-label="Tilburg: 1.234,5 per 1.000 inwoners">"#));
+    // The link's own <title> names it (for screen readers and as a tooltip).
+    assert!(svg.contains(r#"<a href="/zicht/GM0855/drugs?jaar=2023&amp;x=1" class="area" aria-current="true"><title>Tilburg: 1.234,5 per 1.000 inwoners</title>"#));
     assert!(
         svg.contains("<title>&apos;s-Gravenhage &amp; &lt;x&gt;: 12,3 per 1.000 inwoners</title>")
     );
@@ -224,7 +225,8 @@ fn choropleth_links_classes_and_legend() {
 
     // Suppressed: hatched, titled with the label.
     assert!(svg.contains(r#"<pattern id="kaart-hatch""#));
-    assert!(svg.contains(r#"class="suppressed" fill="url(#kaart-hatch)"><title>Amsterdam: afgeschermd (&lt; 10)</title>"#));
+    assert!(svg.contains(r#"<title>Amsterdam: afgeschermd (&lt; 10)</title><path"#));
+    assert!(svg.contains(r#"class="suppressed" fill="url(#kaart-hatch)"/>"#));
     // Missing: grey, not linked.
     assert!(
         svg.contains(r##"class="missing" fill="#e0e0e0"><title>Utrecht: geen gegevens</title>"##)
@@ -239,6 +241,38 @@ fn choropleth_links_classes_and_legend() {
     assert!(svg.contains(">geen gegevens</text>"));
     assert!(svg.contains(">afgeschermd (&lt; 10)</text>"));
     assert!(svg.contains(">per 1.000 inwoners</text>"));
+}
+
+#[test]
+fn shared_maps_draw_each_area_from_one_copy_of_the_geometry() {
+    let shapes = MapShapes::from_geojson(&features()).expect("valid shapes");
+    let values = vec![("GM0855".to_owned(), MapValue::Value(3.0))];
+    let map = Choropleth {
+        id_prefix: "k1",
+        title: "t",
+        description: "d",
+        unit: "",
+        decimals: 1,
+        lang: Lang::Nl,
+        values: &values,
+        selected: Some("GM0855"),
+        href: &href,
+        legend_missing: "geen gegevens",
+        legend_suppressed: "afgeschermd",
+    };
+    let defs = shapes.shared_defs("vormen");
+    assert_eq!(defs.matches("<path id=\"vormen-").count(), shapes.len());
+    let svg = map.render_shared(&shapes, "vormen");
+    assert!(!svg.contains(" d=\""), "no geometry of its own");
+    // Every area once, plus the selected outline.
+    assert_eq!(svg.matches("<use href=\"#vormen-").count(), shapes.len());
+    assert_eq!(
+        svg.matches("class=\"selected-outline\" href=\"#vormen-GM0855\"")
+            .count(),
+        1
+    );
+    assert!(svg.contains("<use href=\"#vormen-GM0855\" class=\"q"));
+    assert!(svg.len() < map.render(&shapes).len());
 }
 
 #[test]

@@ -33,14 +33,21 @@ fn concrete_path(spec: &RouteSpec, own_user_id: i64, own_job_id: i64) -> String 
         Some(TenantParam::Job) => own_job_id,
         None => 0,
     };
-    let code = if spec.path.starts_with("/api/v1/gebieden") {
+    let code = if spec.path.starts_with("/api/v1/gebieden") || spec.path.starts_with("/zicht") {
         "GM0855"
     } else {
         "tilburg"
     };
+    if spec.path.starts_with("/api/v1/indicatoren/") {
+        return spec
+            .path
+            .replace("{id}", "context-misdrijven-per-1000-inwoners");
+    }
     spec.path
         .replace("{id}", &id.to_string())
         .replace("{code}", code)
+        .replace("{theme}", "context")
+        .replace("{file}", "context-misdrijven-per-1000-inwoners.csv")
 }
 
 async fn call(

@@ -1,0 +1,940 @@
+//! The dashboards (`/zicht`): a municipality's overview with what stands out, a page per
+//! theme with every indicator beside the Netherlands, the RIEC region, the province and the
+//! peers, a trend chart and a map, a comparison of up to five municipalities, and exports.
+//! Figures are aggregates only; small counts are hidden by the domain's disclosure control.
+
+use std::collections::BTreeSet;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{Html, IntoResponse, Response};
+use baken_domain::area::{AreaCode, AreaLevel};
+use baken_domain::dashboard::compare::standouts;
+use baken_domain::dashboard::{
+    Comparison, Concern, Figure, Indicator, IndicatorYear, Origin, Standout, Theme,
+};
+use baken_render::chart::{LineChart, Series};
+use baken_render::map::{Choropleth, MapValue};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::context::SignedIn;
+use crate::dashboard::{check_level, known_area};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::pages::see_other;
+use crate::pages::shell::Shell;
+
+fn render_lang(lang: Lang) -> baken_render::format::Lang {
+    match lang {
+        Lang::Nl => baken_render::format::Lang::Nl,
+        Lang::En => baken_render::format::Lang::En,
+    }
+}
+
+/// A figure as text: the number, "< 10" when hidden, "–" when there is none.
+pub(crate) fn figure_text(figure: Figure, decimals: usize, threshold: u32, lang: Lang) -> String {
+    match figure {
+        Figure::Value(v) => baken_render::format::number(v, decimals, render_lang(lang)),
+        Figure::Suppressed => format!("< {threshold}"),
+        Figure::Missing => "–".to_owned(),
+    }
+}
+
+fn value_text(value: Option<f64>, decimals: usize, lang: Lang) -> String {
+    value.map_or_else(
+        || "–".to_owned(),
+        |v| baken_render::format::number(v, decimals, render_lang(lang)),
+    )
+}
+
+pub(crate) fn unit_label(indicator: &Indicator, lang: Lang) -> String {
+    lang.t(&format!("unit-{}", indicator.unit.code()))
+}
+
+fn theme_label(theme: Theme, lang: Lang) -> String {
+    lang.t(&format!("theme-{}", theme.code()))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct AreaQuery {
+    pub gebied: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct YearQuery {
+    pub jaar: Option<String>,
+}
+
+pub struct AreaOption {
+    pub code: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+pub struct ThemeLink {
+    pub code: &'static str,
+    pub label: String,
+    pub count: usize,
+}
+
+#[derive(Template)]
+#[template(path = "zicht_index.html")]
+struct IndexPage {
+    shell: Shell,
+    areas: Vec<AreaOption>,
+    themes: Vec<ThemeLink>,
+}
+
+/// `/zicht`: choose an area; `?gebied=` goes straight to its overview.
+pub(crate) async fn index(
+    State(state): State<AppState>,
+    SignedIn(actor, ctx): SignedIn,
+    Query(q): Query<AreaQuery>,
+) -> Result<Response, AppError> {
+    if let Some(code) = q.gebied.as_deref().filter(|c| !c.trim().is_empty()) {
+        let area = known_area(&state.store, code).await?;
+        return Ok(see_other(&format!("/zicht/{}", area.area.code)));
+    }
+    let own = state
+        .store
+        .organisation_by_code(actor.org_code().as_str())
+        .await?
+        .and_then(|o| o.municipality_code);
+    let municipalities = state.dashboards.municipalities(&state.store).await?;
+    let mut areas = vec![AreaOption {
+        code: "NL01".into(),
+        name: "Nederland".into(),
+        selected: own.is_none(),
+    }];
+    areas.extend(municipalities.iter().map(|m| AreaOption {
+        code: m.code.to_string(),
+        name: m.name.clone(),
+        selected: own.as_deref() == Some(m.code.as_str()),
+    }));
+    areas[1..].sort_by(|a, b| a.name.cmp(&b.name));
+    let themes = state
+        .dashboards
+        .catalogue
+        .themes()
+        .into_iter()
+        .map(|t| ThemeLink {
+            code: t.code(),
+            label: theme_label(t, ctx.lang),
+            count: state.dashboards.catalogue.of_theme(t).count(),
+        })
+        .collect();
+    let page = IndexPage {
+        shell: Shell::build(&state, &ctx, "zicht-title").await,
+        areas,
+        themes,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// One indicator's line on the overview.
+pub struct SummaryRow {
+    pub name: String,
+    pub value: String,
+    pub national: String,
+    pub unit: String,
+    pub synthetic: bool,
+}
+
+pub struct ThemeSummary {
+    pub code: &'static str,
+    pub label: String,
+    pub rows: Vec<SummaryRow>,
+}
+
+#[derive(Template)]
+#[template(path = "zicht_area.html")]
+struct AreaPage {
+    shell: Shell,
+    code: String,
+    name: String,
+    level: String,
+    peers: Option<String>,
+    standouts: Vec<String>,
+    themes: Vec<ThemeSummary>,
+}
+
+/// Says a standout in words: "Hennepkwekerijen per 10.000 inwoners: 3,2 tegen 1,1 gemiddeld
+/// bij vergelijkbare gemeenten (2,4 standaarddeviaties hoger)".
+pub(crate) fn standout_text(s: &Standout, indicator: &Indicator, lang: Lang) -> String {
+    let l = render_lang(lang);
+    lang.t_args(
+        if s.z_score > 0.0 {
+            "zicht-standout-higher"
+        } else {
+            "zicht-standout-lower"
+        },
+        &[
+            ("indicator", indicator.name.get(lang.code()).to_owned()),
+            (
+                "value",
+                baken_render::format::number(s.value, indicator.decimals, l),
+            ),
+            ("unit", unit_label(indicator, lang)),
+            (
+                "peers",
+                baken_render::format::number(s.peer_mean, indicator.decimals, l),
+            ),
+            ("z", baken_render::format::number(s.z_score.abs(), 1, l)),
+        ],
+    )
+}
+
+/// The standouts of a municipality in the latest year of each indicator.
+pub(crate) async fn area_standouts(
+    state: &AppState,
+    area: &AreaCode,
+) -> Result<Vec<(Standout, String)>, AppError> {
+    let mut candidates = Vec::new();
+    let mut years = std::collections::HashMap::new();
+    for indicator in &state.dashboards.catalogue.indicators {
+        if !indicator.has_level(area.level()) || indicator.concern == Concern::Neutraal {
+            continue;
+        }
+        let Some(year) = state
+            .dashboards
+            .years(&state.store, indicator)
+            .await?
+            .last()
+            .cloned()
+        else {
+            continue;
+        };
+        let figures = state
+            .dashboards
+            .figures(&state.store, indicator, &year)
+            .await?;
+        let cmp = figures.compare(area);
+        if let (Some(value), Some(z), Some(peer_mean)) =
+            (figures.figure(area).value(), cmp.z_score, cmp.peer_mean)
+        {
+            candidates.push(Standout {
+                indicator: indicator.id.clone(),
+                value,
+                peer_mean,
+                z_score: z,
+            });
+            years.insert(indicator.id.clone(), year);
+        }
+    }
+    Ok(standouts(candidates, 6)
+        .into_iter()
+        .map(|s| {
+            let year = years.get(&s.indicator).cloned().unwrap_or_default();
+            (s, year)
+        })
+        .collect())
+}
+
+/// `/zicht/{code}`: every theme at a glance and what stands out.
+pub(crate) async fn area_overview(
+    State(state): State<AppState>,
+    SignedIn(_actor, ctx): SignedIn,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    let detail = known_area(&state.store, &code).await?;
+    let area = AreaCode::parse(&detail.area.code).map_err(|e| AppError::Internal(e.to_string()))?;
+    let catalogue = &state.dashboards.catalogue;
+    let mut themes = Vec::new();
+    for theme in catalogue.themes() {
+        let mut rows = Vec::new();
+        for indicator in catalogue
+            .of_theme(theme)
+            .filter(|i| i.has_level(area.level()))
+        {
+            let Some(year) = state.dashboards.year(&state.store, indicator, None).await? else {
+                continue;
+            };
+            let figures = state
+                .dashboards
+                .figures(&state.store, indicator, &year)
+                .await?;
+            let cmp = figures.compare(&area);
+            rows.push(SummaryRow {
+                name: format!("{} ({year})", indicator.name.get(lang.code())),
+                value: figure_text(
+                    figures.figure(&area),
+                    indicator.decimals,
+                    figures.threshold,
+                    lang,
+                ),
+                national: value_text(cmp.national, indicator.decimals, lang),
+                unit: unit_label(indicator, lang),
+                synthetic: indicator.origin == Origin::Synthetisch,
+            });
+            if rows.len() == 5 {
+                break;
+            }
+        }
+        themes.push(ThemeSummary {
+            code: theme.code(),
+            label: theme_label(theme, lang),
+            rows,
+        });
+    }
+    let standouts = if area.level() == AreaLevel::Municipality {
+        area_standouts(&state, &area)
+            .await?
+            .iter()
+            .filter_map(|(s, year)| {
+                catalogue
+                    .get(&s.indicator)
+                    .map(|i| format!("{} ({year})", standout_text(s, i, lang)))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let peers = state
+        .dashboards
+        .municipalities(&state.store)
+        .await?
+        .iter()
+        .find(|m| m.code == area)
+        .and_then(|m| m.peer_group())
+        .map(|g| g.label(lang.code()));
+    let mut shell = Shell::build(&state, &ctx, "zicht-title").await;
+    shell.title = lang.t_args("zicht-area-title", &[("area", detail.area.name.clone())]);
+    let page = AreaPage {
+        shell,
+        code: detail.area.code.clone(),
+        name: detail.area.name.clone(),
+        level: lang.t(&format!("level-{}", area.level().code())),
+        peers,
+        standouts,
+        themes,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// One indicator on a theme page.
+pub struct IndicatorCard {
+    pub id: String,
+    pub name: String,
+    pub definition: String,
+    pub caveat: String,
+    pub unit: String,
+    pub synthetic: bool,
+    pub source: String,
+    pub licence: String,
+    pub year: String,
+    /// Why there is no figure for the chosen year, if there is none.
+    pub no_data: Option<String>,
+    pub value: String,
+    pub suppressed: bool,
+    pub comparisons: Vec<(String, String)>,
+    pub rank: Option<String>,
+    pub trend_svg: String,
+    pub trend_rows: Vec<(String, String, String)>,
+    pub area_name: String,
+    pub map_svg: Option<String>,
+    pub map_rows: Vec<(String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "zicht_theme.html")]
+struct ThemePage {
+    shell: Shell,
+    code: String,
+    theme: &'static str,
+    themes: Vec<ThemeLink>,
+    years: Vec<(String, bool)>,
+    year: String,
+    cards: Vec<IndicatorCard>,
+    /// The geometry of each map level used, once, for the maps to draw from.
+    map_defs: Vec<String>,
+}
+
+/// The comparisons of a card, labelled.
+fn comparison_rows(
+    cmp: &Comparison,
+    indicator: &Indicator,
+    facts: Option<(&str, &str, String)>,
+    lang: Lang,
+) -> Vec<(String, String)> {
+    let d = indicator.decimals;
+    let mut rows = vec![(lang.t("zicht-national"), value_text(cmp.national, d, lang))];
+    if let Some((riec, province, peers)) = facts {
+        if indicator.has_level(AreaLevel::PoliceUnit) {
+            rows.push((
+                lang.t_args("zicht-riec", &[("region", riec.to_owned())]),
+                value_text(cmp.riec_region, d, lang),
+            ));
+        }
+        if indicator.has_level(AreaLevel::Province) {
+            rows.push((
+                lang.t_args("zicht-province", &[("province", province.to_owned())]),
+                value_text(cmp.province, d, lang),
+            ));
+        }
+        rows.push((
+            lang.t_args("zicht-peers", &[("group", peers)]),
+            value_text(cmp.peers, d, lang),
+        ));
+    }
+    rows
+}
+
+async fn area_names(
+    state: &AppState,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    let mut names = std::collections::HashMap::new();
+    for level in [
+        AreaLevel::Country,
+        AreaLevel::Province,
+        AreaLevel::PoliceUnit,
+        AreaLevel::Municipality,
+    ] {
+        let page = state
+            .store
+            .areas(Some(level), None, baken_store::Page::new(1, 1000))
+            .await?;
+        names.extend(page.items.into_iter().map(|a| (a.code, a.name)));
+    }
+    Ok(names)
+}
+
+/// `/zicht/{code}/{theme}?jaar=`: every indicator of a theme for one area and year.
+pub(crate) async fn theme_page(
+    State(state): State<AppState>,
+    SignedIn(_actor, ctx): SignedIn,
+    Path((code, theme_code)): Path<(String, String)>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    let detail = known_area(&state.store, &code).await?;
+    let area = AreaCode::parse(&detail.area.code).map_err(|e| AppError::Internal(e.to_string()))?;
+    let catalogue = &state.dashboards.catalogue;
+    let theme = Theme::from_code(&theme_code).ok_or_else(|| AppError::Absent {
+        detail: format!(
+            "unknown theme {theme_code:?}; themes: {}",
+            catalogue
+                .themes()
+                .iter()
+                .map(|t| t.code())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })?;
+    let indicators: Vec<&Indicator> = catalogue
+        .of_theme(theme)
+        .filter(|i| i.has_level(area.level()))
+        .collect();
+    if indicators.is_empty()
+        && let Some(first) = catalogue.of_theme(theme).next()
+    {
+        // No indicator of this theme is shown at this level: say at which levels they are.
+        check_level(first, &area)?;
+    }
+    // The years of the theme: those of any of its indicators.
+    let mut all_years = BTreeSet::new();
+    for i in &indicators {
+        all_years.extend(
+            state
+                .dashboards
+                .years(&state.store, i)
+                .await?
+                .iter()
+                .cloned(),
+        );
+    }
+    let year = match q.jaar.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        Some(y) if all_years.contains(y) => y.to_owned(),
+        Some(y) => {
+            return Err(AppError::Absent {
+                detail: format!(
+                    "{}: no data for {y}; years with data: {}",
+                    theme.code(),
+                    all_years.iter().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            });
+        }
+        None => all_years.last().cloned().unwrap_or_default(),
+    };
+    let names = area_names(&state).await?;
+    let municipalities = state.dashboards.municipalities(&state.store).await?;
+    let facts = municipalities.iter().find(|m| m.code == area);
+    let facts_labels = facts.map(|m| {
+        let name = |c: &Option<AreaCode>| {
+            c.as_ref()
+                .and_then(|c| names.get(c.as_str()))
+                .cloned()
+                .unwrap_or_default()
+        };
+        (
+            name(&m.police_unit),
+            name(&m.province),
+            m.peer_group()
+                .map(|g| g.label(lang.code()))
+                .unwrap_or_default(),
+        )
+    });
+    let area_name = detail.area.name.clone();
+    let mut cards = Vec::new();
+    let mut map_defs: Vec<(AreaLevel, String)> = Vec::new();
+    for (n, indicator) in indicators.iter().enumerate() {
+        let years = state.dashboards.years(&state.store, indicator).await?;
+        let name = indicator.name.get(lang.code()).to_owned();
+        let unit = unit_label(indicator, lang);
+        let mut card = IndicatorCard {
+            id: indicator.id.clone(),
+            name: name.clone(),
+            definition: indicator.definition.get(lang.code()).to_owned(),
+            caveat: indicator.caveat.get(lang.code()).to_owned(),
+            unit: unit.clone(),
+            synthetic: indicator.origin == Origin::Synthetisch,
+            source: indicator.source.clone(),
+            licence: indicator.licence.clone(),
+            year: year.clone(),
+            no_data: None,
+            value: "–".into(),
+            suppressed: false,
+            comparisons: Vec::new(),
+            rank: None,
+            trend_svg: String::new(),
+            trend_rows: Vec::new(),
+            area_name: area_name.clone(),
+            map_svg: None,
+            map_rows: Vec::new(),
+        };
+        // The trend: every year of the indicator, for the area and the Netherlands.
+        let nl = AreaCode::parse("NL01").map_err(|e| AppError::Internal(e.to_string()))?;
+        let mut own_points = Vec::new();
+        let mut nl_points = Vec::new();
+        let mut chosen: Option<std::sync::Arc<IndicatorYear>> = None;
+        for y in years.iter() {
+            let figures = state.dashboards.figures(&state.store, indicator, y).await?;
+            let own = figures.figure(&area);
+            let national = figures.figure(&nl);
+            own_points.push((y.clone(), own.value()));
+            nl_points.push((y.clone(), national.value()));
+            card.trend_rows.push((
+                y.clone(),
+                figure_text(own, indicator.decimals, figures.threshold, lang),
+                figure_text(national, indicator.decimals, figures.threshold, lang),
+            ));
+            if *y == year {
+                chosen = Some(figures);
+            }
+        }
+        let mut series = vec![Series {
+            name: area_name.clone(),
+            points: own_points,
+            emphasis: true,
+        }];
+        if area != nl && indicator.has_level(AreaLevel::Country) {
+            series.push(Series {
+                name: lang.t("zicht-national"),
+                points: nl_points,
+                emphasis: false,
+            });
+        }
+        let trend_title = lang.t_args(
+            "zicht-trend-title",
+            &[("indicator", name.clone()), ("area", area_name.clone())],
+        );
+        let trend_desc = lang.t_args("zicht-trend-desc", &[("unit", unit.clone())]);
+        card.trend_svg = LineChart {
+            id_prefix: &format!("trend-{n}"),
+            title: &trend_title,
+            description: &trend_desc,
+            unit: &unit,
+            decimals: indicator.decimals,
+            lang: render_lang(lang),
+            series,
+        }
+        .render();
+        let Some(figures) = chosen else {
+            card.no_data = Some(lang.t_args(
+                "zicht-no-data-year",
+                &[
+                    ("year", year.clone()),
+                    (
+                        "years",
+                        if years.is_empty() {
+                            "–".to_owned()
+                        } else {
+                            years.join(", ")
+                        },
+                    ),
+                ],
+            ));
+            cards.push(card);
+            continue;
+        };
+        let own = figures.figure(&area);
+        card.value = figure_text(own, indicator.decimals, figures.threshold, lang);
+        card.suppressed = matches!(own, Figure::Suppressed);
+        let cmp = figures.compare(&area);
+        card.comparisons = comparison_rows(
+            &cmp,
+            indicator,
+            facts_labels
+                .as_ref()
+                .map(|(r, p, g)| (r.as_str(), p.as_str(), g.clone())),
+            lang,
+        );
+        card.rank = cmp.rank.map(|(rank, of)| {
+            lang.t_args(
+                "zicht-rank",
+                &[
+                    ("rank", rank.to_string()),
+                    ("of", of.to_string()),
+                    ("percentile", value_text(cmp.percentile, 0, lang)),
+                ],
+            )
+        });
+        // The map, at the indicator's finest level.
+        if let Some(level) = indicator.map_level()
+            && let Some(shapes) = state.dashboards.shapes(&state.store, level).await?
+        {
+            let defs_prefix = format!("vorm-{}", level.code());
+            if !map_defs.iter().any(|(l, _)| *l == level) {
+                map_defs.push((level, shapes.shared_defs(&defs_prefix)));
+            }
+            let values: Vec<(String, MapValue)> = figures
+                .level(level)
+                .map(|f| {
+                    let v = match f.figure {
+                        Figure::Value(v) => MapValue::Value(v),
+                        Figure::Suppressed => {
+                            MapValue::Suppressed(format!("< {}", figures.threshold))
+                        }
+                        Figure::Missing => MapValue::Missing,
+                    };
+                    (f.area.to_string(), v)
+                })
+                .collect();
+            let mut rows: Vec<(String, String, String)> = figures
+                .level(level)
+                .map(|f| {
+                    (
+                        names
+                            .get(f.area.as_str())
+                            .cloned()
+                            .unwrap_or_else(|| f.area.to_string()),
+                        f.area.to_string(),
+                        figure_text(f.figure, indicator.decimals, figures.threshold, lang),
+                    )
+                })
+                .collect();
+            rows.sort();
+            card.map_rows = rows;
+            let theme_path = theme.code();
+            let year_param = year.clone();
+            let href = move |c: &str| format!("/zicht/{c}/{theme_path}?jaar={year_param}");
+            let map_title = lang.t_args(
+                "zicht-map-title",
+                &[("indicator", name.clone()), ("year", year.clone())],
+            );
+            let map_desc = lang.t_args("zicht-map-desc", &[("unit", unit.clone())]);
+            let missing = lang.t("zicht-legend-missing");
+            let suppressed = lang.t_args(
+                "zicht-legend-suppressed",
+                &[("threshold", figures.threshold.to_string())],
+            );
+            card.map_svg = Some(
+                Choropleth {
+                    id_prefix: &format!("map-{n}"),
+                    title: &map_title,
+                    description: &map_desc,
+                    unit: &unit,
+                    decimals: indicator.decimals,
+                    lang: render_lang(lang),
+                    values: &values,
+                    selected: Some(area.as_str()),
+                    href: &href,
+                    legend_missing: &missing,
+                    legend_suppressed: &suppressed,
+                }
+                .render_shared(&shapes, &defs_prefix),
+            );
+        }
+        cards.push(card);
+    }
+    let themes = catalogue
+        .themes()
+        .into_iter()
+        .map(|t| ThemeLink {
+            code: t.code(),
+            label: theme_label(t, lang),
+            count: catalogue.of_theme(t).count(),
+        })
+        .collect();
+    let mut shell = Shell::build(&state, &ctx, "zicht-title").await;
+    shell.title = format!("{} – {}", theme_label(theme, lang), detail.area.name);
+    let page = ThemePage {
+        shell,
+        code: detail.area.code.clone(),
+        theme: theme.code(),
+        themes,
+        years: all_years.iter().map(|y| (y.clone(), *y == year)).collect(),
+        year,
+        cards,
+        map_defs: map_defs.into_iter().map(|(_, d)| d).collect(),
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct CompareQuery {
+    #[serde(default)]
+    pub gebieden: String,
+    pub thema: Option<String>,
+    pub jaar: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "zicht_compare.html")]
+struct ComparePage {
+    shell: Shell,
+    areas: Vec<(String, String)>,
+    options: Vec<AreaOption>,
+    themes: Vec<(&'static str, String, bool)>,
+    rows: Vec<(String, String, Vec<String>)>,
+    query: String,
+}
+
+/// The most municipalities a comparison shows.
+pub const MAX_COMPARED: usize = 5;
+
+/// `/zicht/vergelijk?gebieden=GM0855,GM0758&thema=drugs`: up to five side by side.
+pub(crate) async fn compare(
+    State(state): State<AppState>,
+    SignedIn(_actor, ctx): SignedIn,
+    Query(q): Query<CompareQuery>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    let codes: Vec<&str> = q
+        .gebieden
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    if codes.len() > MAX_COMPARED {
+        return Err(AppError::BadRequest {
+            detail: lang.t_args(
+                "zicht-compare-too-many",
+                &[("max", MAX_COMPARED.to_string())],
+            ),
+            params: vec![crate::error::InvalidParam {
+                name: "gebieden".into(),
+                reason: format!("at most {MAX_COMPARED}"),
+            }],
+        });
+    }
+    let mut areas = Vec::new();
+    for c in &codes {
+        let d = known_area(&state.store, c).await?;
+        if !areas
+            .iter()
+            .any(|(code, _): &(String, String)| *code == d.area.code)
+        {
+            areas.push((d.area.code.clone(), d.area.name.clone()));
+        }
+    }
+    let catalogue = &state.dashboards.catalogue;
+    let theme = match q.thema.as_deref().filter(|t| !t.is_empty()) {
+        Some(t) => Some(Theme::from_code(t).ok_or_else(|| AppError::Absent {
+            detail: format!("unknown theme {t:?}"),
+        })?),
+        None => None,
+    };
+    let mut rows = Vec::new();
+    for indicator in catalogue
+        .indicators
+        .iter()
+        .filter(|i| theme.is_none_or(|t| i.theme == t))
+    {
+        // The year asked for where the indicator has it, else its latest.
+        let years = state.dashboards.years(&state.store, indicator).await?;
+        let Some(year) = q
+            .jaar
+            .as_ref()
+            .filter(|y| years.contains(y))
+            .or(years.last())
+            .cloned()
+        else {
+            continue;
+        };
+        let figures = state
+            .dashboards
+            .figures(&state.store, indicator, &year)
+            .await?;
+        let mut cells = Vec::new();
+        for (code, _) in &areas {
+            let area = AreaCode::parse(code).map_err(|e| AppError::Internal(e.to_string()))?;
+            cells.push(if indicator.has_level(area.level()) {
+                figure_text(
+                    figures.figure(&area),
+                    indicator.decimals,
+                    figures.threshold,
+                    lang,
+                )
+            } else {
+                "n.v.t.".to_owned()
+            });
+        }
+        rows.push((
+            format!("{} ({year})", indicator.name.get(lang.code())),
+            unit_label(indicator, lang),
+            cells,
+        ));
+    }
+    let municipalities = state.dashboards.municipalities(&state.store).await?;
+    let mut options: Vec<AreaOption> = municipalities
+        .iter()
+        .map(|m| AreaOption {
+            code: m.code.to_string(),
+            name: m.name.clone(),
+            selected: areas.iter().any(|(c, _)| *c == m.code.as_str()),
+        })
+        .collect();
+    options.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut shell = Shell::build(&state, &ctx, "zicht-compare-title").await;
+    shell.title = lang.t("zicht-compare-title");
+    let page = ComparePage {
+        shell,
+        areas,
+        options,
+        themes: catalogue
+            .themes()
+            .into_iter()
+            .map(|t| (t.code(), theme_label(t, lang), Some(t) == theme))
+            .collect(),
+        rows,
+        query: q.gebieden.clone(),
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ExportQuery {
+    pub jaar: Option<String>,
+}
+
+/// The rows of an indicator's export: every area of every level it has, with the filters,
+/// the data date and the source stamped above.
+pub(crate) async fn export_rows(
+    state: &AppState,
+    indicator: &Indicator,
+    year: &str,
+    lang: Lang,
+) -> Result<(Vec<String>, Vec<Vec<String>>), AppError> {
+    let figures = state
+        .dashboards
+        .figures(&state.store, indicator, year)
+        .await?;
+    let names = area_names(state).await?;
+    let header = vec![
+        lang.t("export-area-code"),
+        lang.t("export-area-name"),
+        lang.t("export-level"),
+        format!(
+            "{} ({})",
+            indicator.name.get(lang.code()),
+            unit_label(indicator, lang)
+        ),
+    ];
+    let mut rows = Vec::new();
+    for level in indicator.area_levels() {
+        for f in figures.level(level) {
+            rows.push(vec![
+                f.area.to_string(),
+                names.get(f.area.as_str()).cloned().unwrap_or_default(),
+                level.code().to_owned(),
+                match f.figure {
+                    Figure::Value(v) => {
+                        baken_render::format::number(v, indicator.decimals, render_lang(lang))
+                    }
+                    other => figure_text(other, indicator.decimals, figures.threshold, lang),
+                },
+            ]);
+        }
+    }
+    Ok((header, rows))
+}
+
+/// The stamp above every export: filters, data date and sources with licences.
+pub(crate) fn export_stamp(indicator: &Indicator, year: &str, lang: Lang) -> Vec<String> {
+    vec![
+        format!(
+            "{}: {}",
+            lang.t("export-indicator"),
+            indicator.name.get(lang.code())
+        ),
+        format!("{}: {year}", lang.t("export-year")),
+        format!(
+            "{}: {}, {}",
+            lang.t("export-source"),
+            indicator.source,
+            indicator.licence
+        ),
+        format!(
+            "{}: {}",
+            lang.t("export-made"),
+            time::OffsetDateTime::now_utc().date()
+        ),
+        lang.t_args(
+            "export-disclosure",
+            &[("threshold", indicator.threshold.to_string())],
+        ),
+    ]
+}
+
+/// `/zicht/export/{indicator}.csv` and `.xlsx`.
+pub(crate) async fn export(
+    State(state): State<AppState>,
+    SignedIn(_actor, ctx): SignedIn,
+    Path(file): Path<String>,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    let (id, kind) = file
+        .rsplit_once('.')
+        .filter(|(_, ext)| matches!(*ext, "csv" | "xlsx"))
+        .ok_or_else(|| AppError::Absent {
+            detail: "export as .csv or .xlsx".into(),
+        })?;
+    let indicator = state.dashboards.indicator(id)?;
+    let year = state
+        .dashboards
+        .year(&state.store, indicator, q.jaar.as_deref())
+        .await?
+        .ok_or_else(|| AppError::Absent {
+            detail: format!("{id}: no data in any year"),
+        })?;
+    let (header, rows) = export_rows(&state, indicator, &year, lang).await?;
+    let stamp = export_stamp(indicator, &year, lang);
+    let name = format!("baken-{id}-{year}.{kind}");
+    let (body, content_type) = if kind == "csv" {
+        (
+            baken_render::table::csv(&stamp, &header, &rows),
+            "text/csv; charset=utf-8",
+        )
+    } else {
+        (
+            baken_render::table::xlsx(&stamp, &header, &rows)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    };
+    Ok((
+        [
+            (CONTENT_TYPE, content_type.to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
