@@ -180,6 +180,22 @@ impl Rollup {
         }
     }
 
+    /// Records that `areas` were all observed in every year seen: an area without records in
+    /// a year gets a count of zero, so that "none" reads as zero and not as unknown.
+    pub fn cover(&mut self, areas: &[String]) {
+        let years: std::collections::BTreeSet<u32> =
+            self.totals.keys().map(|(_, year, _, _)| *year).collect();
+        let n = self.plan.sums.len();
+        for area in areas {
+            let area = self.strings.id(area);
+            for year in &years {
+                self.totals
+                    .entry((area, *year, 0, 0))
+                    .or_insert_with(|| (0, vec![0.0; n]));
+            }
+        }
+    }
+
     /// The figures: `aantal` per area, year and category, and `som <column>` per area and year.
     pub fn observations(&self) -> Vec<Observation> {
         let mut out = Vec::new();

@@ -715,6 +715,8 @@ pub fn public_rollups(
                 errors: problems,
             });
         }
+        // Generated for every municipality: one without records in a year had none.
+        rollup.cover(&places.iter().map(|p| p.code.clone()).collect::<Vec<_>>());
         let bytes = std::fs::read(&g.path).map_err(|e| crate::ImportError::Csv {
             file: g.file.to_owned(),
             reason: e.to_string(),

@@ -68,7 +68,8 @@ impl Store {
             .collect()
     }
 
-    /// The observations of one year that `indicator` reads, by area.
+    /// The observations of one year that `indicator` reads, by area, and the areas the
+    /// numerator's dataset covers in any year (where a count it lacks is zero).
     pub async fn indicator_inputs(
         &self,
         indicator: &Indicator,
@@ -100,10 +101,9 @@ impl Store {
             None => BTreeMap::new(),
         };
         let covered: BTreeSet<AreaCode> = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT DISTINCT area_code FROM observations WHERE {PUBLIC} AND dataset = $1 AND period = $2"
+            "SELECT DISTINCT area_code FROM observations WHERE {PUBLIC} AND dataset = $1"
         )))
         .bind(&n.dataset)
-        .bind(year)
         .fetch_all(&self.db.pool)
         .await?
         .iter()

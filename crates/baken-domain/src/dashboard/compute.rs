@@ -34,8 +34,8 @@ impl MunicipalityFacts {
 pub struct Inputs {
     pub numerator: BTreeMap<AreaCode, f64>,
     pub denominator: BTreeMap<AreaCode, f64>,
-    /// Areas for which the numerator's dataset has figures this year: a count missing there
-    /// is zero (no cannabis farm found), elsewhere it is unknown.
+    /// Areas for which the numerator's dataset has figures (in any year): a count missing
+    /// there is zero (no cannabis farm found), elsewhere it is unknown.
     pub covered: BTreeSet<AreaCode>,
 }
 

@@ -350,6 +350,7 @@ struct ThemePage {
     cards: Vec<IndicatorCard>,
     /// The geometry of each map level used, once, for the maps to draw from.
     map_defs: Vec<String>,
+    can_export: bool,
 }
 
 /// The comparisons of a card, labelled.
@@ -404,7 +405,7 @@ async fn area_names(
 /// `/zicht/{code}/{theme}?jaar=`: every indicator of a theme for one area and year.
 pub(crate) async fn theme_page(
     State(state): State<AppState>,
-    SignedIn(_actor, ctx): SignedIn,
+    SignedIn(actor, ctx): SignedIn,
     Path((code, theme_code)): Path<(String, String)>,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
@@ -679,6 +680,7 @@ pub(crate) async fn theme_page(
         year,
         cards,
         map_defs: map_defs.into_iter().map(|(_, d)| d).collect(),
+        can_export: actor.can(baken_domain::auth::Permission::ExportDashboard),
     };
     Ok(Html(page.render()?).into_response())
 }

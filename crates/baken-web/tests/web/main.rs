@@ -4,6 +4,7 @@
 mod api;
 mod area;
 mod auth;
+mod dashboard;
 mod matrix;
 mod pages;
 
