@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod error;
 pub mod reference;
 pub mod rollup;
+pub mod sector;
 pub mod statline;
 pub mod synthetic;
 pub mod table;

@@ -472,7 +472,8 @@ pub fn generate(
             p.population as f64 * rural * south
         };
         let picker = Picker::new(places.iter().map(weight));
-        let rows = (scale / 200).max(1);
+        // About 2,500 incidents a year nationally at a scale of a million transactions.
+        let rows = (scale / 40).max(1);
         let (mut w, path) = writer(dir, "drugsincidenten.csv")?;
         let csv_err = |source| GenerateError::Csv {
             path: path.clone(),
@@ -658,6 +659,12 @@ pub const PUBLIC_DATASETS: [(&str, &str, &str); 4] = [
     ),
 ];
 
+/// The sector analysis of the generated establishments register.
+pub const SECTOR_DATASET: (&str, &str) = (
+    "synth-branches",
+    "Vestigingen per gemeente, jaar en SBI-code: actief, opgericht, opgeheven (synthetisch)",
+);
+
 /// The source named on everything made from generated data.
 pub const SYNTHETIC_SOURCE: &str = "Synthetische microdata (Baken-generator)";
 pub const SYNTHETIC_LICENCE: &str = "Eigen werk (synthetisch)";
@@ -696,6 +703,11 @@ pub fn public_rollups(
             continue;
         };
         let mut rollup = Rollup::new(plan);
+        // The establishments register also gets its sector analysis.
+        let mut sectors = (g.file == "vestigingen.csv")
+            .then(|| crate::sector::SectorColumns::find(&inference.columns))
+            .flatten()
+            .map(crate::sector::SectorRollup::new);
         let mut problems = Vec::new();
         let rows = file.read_valid(
             &inference.columns,
@@ -704,6 +716,9 @@ pub fn public_rollups(
             |batch| {
                 for row in batch.rows() {
                     rollup.add(&row);
+                    if let Some(s) = sectors.as_mut() {
+                        s.add(&row);
+                    }
                 }
                 std::ops::ControlFlow::Continue(())
             },
@@ -738,6 +753,30 @@ pub fn public_rollups(
             },
             observations: rollup.observations(),
         });
+        if let Some(sectors) = sectors {
+            let (code, title) = SECTOR_DATASET;
+            let last = out.last().map(|r| r.provenance.clone());
+            out.push(PublicRollup {
+                dataset: baken_domain::dataset::Dataset {
+                    code: code.to_owned(),
+                    title: title.to_owned(),
+                    source: SYNTHETIC_SOURCE.to_owned(),
+                    licence: SYNTHETIC_LICENCE.to_owned(),
+                },
+                provenance: baken_domain::dataset::Provenance {
+                    dataset: Some(code.to_owned()),
+                    ..last.unwrap_or_else(|| baken_domain::dataset::Provenance {
+                        file_name: g.file.to_owned(),
+                        checksum: String::new(),
+                        dataset: None,
+                        source: SYNTHETIC_SOURCE.to_owned(),
+                        licence: SYNTHETIC_LICENCE.to_owned(),
+                        rows_read: rows,
+                    })
+                },
+                observations: sectors.observations(),
+            });
+        }
     }
     Ok(out)
 }

@@ -150,3 +150,77 @@ impl Store {
             .collect()
     }
 }
+
+/// A node of the SBI tree as the sector analysis shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SbiNode {
+    pub code: String,
+    pub section: String,
+    pub description: String,
+    pub parent: Option<String>,
+    pub has_children: bool,
+}
+
+impl Store {
+    /// One SBI code, or `None` when it does not exist.
+    pub async fn sbi_code(&self, code: &str) -> Result<Option<SbiNode>, StoreError> {
+        let row = sqlx::query(
+            "SELECT code, section, description, parent_code, has_children FROM sbi_codes WHERE code = $1",
+        )
+        .bind(code)
+        .fetch_optional(&self.db.pool)
+        .await?;
+        row.map(|r| sbi_node(&r)).transpose()
+    }
+
+    /// The children of an SBI code (the sections when `None`), by code.
+    pub async fn sbi_children(&self, parent: Option<&str>) -> Result<Vec<SbiNode>, StoreError> {
+        let rows =
+            match parent {
+                Some(p) => sqlx::query(
+                    "SELECT code, section, description, parent_code, has_children FROM sbi_codes \
+                     WHERE parent_code = $1 ORDER BY code",
+                )
+                .bind(p)
+                .fetch_all(&self.db.pool)
+                .await?,
+                None => sqlx::query(
+                    "SELECT code, section, description, parent_code, has_children FROM sbi_codes \
+                     WHERE parent_code IS NULL ORDER BY code",
+                )
+                .fetch_all(&self.db.pool)
+                .await?,
+            };
+        rows.iter().map(sbi_node).collect()
+    }
+
+    /// The SBI codes a public dataset has figures for under `measure` (categories `sbi: …`).
+    pub async fn sbi_codes_with_data(
+        &self,
+        dataset: &str,
+        measure: &str,
+    ) -> Result<std::collections::BTreeSet<String>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT DISTINCT category FROM observations WHERE {PUBLIC} AND dataset = $1 AND measure = $2"
+        )))
+        .bind(dataset)
+        .bind(measure)
+        .fetch_all(&self.db.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| r.try_get::<String, _>("category").ok())
+            .filter_map(|c| c.strip_prefix("sbi: ").map(str::to_owned))
+            .collect())
+    }
+}
+
+fn sbi_node(r: &sqlx::any::AnyRow) -> Result<SbiNode, StoreError> {
+    Ok(SbiNode {
+        code: r.try_get("code")?,
+        section: r.try_get("section")?,
+        description: r.try_get("description")?,
+        parent: r.try_get("parent_code")?,
+        has_children: r.try_get::<i64, _>("has_children")? != 0,
+    })
+}

@@ -126,6 +126,19 @@ impl Dashboards {
         Ok(computed)
     }
 
+    /// Computes every indicator's figures for every year, so that the first visitors do not
+    /// wait; returns how many were computed.
+    pub async fn warm(&self, store: &Store) -> Result<usize, AppError> {
+        let mut computed = 0;
+        for indicator in &self.catalogue.indicators {
+            for year in self.years(store, indicator).await?.iter() {
+                self.figures(store, indicator, year).await?;
+                computed += 1;
+            }
+        }
+        Ok(computed)
+    }
+
     /// The year asked for, or the latest with data; an error naming the years there are.
     pub async fn year(
         &self,

@@ -140,6 +140,12 @@ pub(crate) fn registry() -> Vec<Route> {
         ),
         route(
             "GET",
+            "/zicht/{code}/sectoren",
+            P(Permission::ViewDashboards),
+            get(pages::dashboard::sectors),
+        ),
+        route(
+            "GET",
             "/zicht/{code}/{theme}",
             P(Permission::ViewDashboards),
             get(pages::dashboard::theme_page),

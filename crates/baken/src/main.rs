@@ -423,6 +423,20 @@ async fn serve(
         ..WebConfig::default()
     };
     let state = AppState::new(store.clone(), config);
+    // Fill the dashboards' cache in the background; pages compute what is missing anyway.
+    let dashboards = state.dashboards.clone();
+    let warm_store = store.clone();
+    tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        match dashboards.warm(&warm_store).await {
+            Ok(n) => tracing::info!(
+                figures = n,
+                seconds = started.elapsed().as_secs_f64(),
+                "dashboards ready"
+            ),
+            Err(e) => tracing::warn!(error = %e, "warming the dashboards failed"),
+        }
+    });
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

@@ -44,8 +44,11 @@ pub struct Inputs {
 #[serde(tag = "status", content = "value", rename_all = "lowercase")]
 pub enum Figure {
     Value(f64),
-    /// Hidden by disclosure control: shown as "< threshold".
+    /// Hidden by disclosure control because a count is below the threshold: "< threshold".
     Suppressed,
+    /// Hidden because it would give a suppressed count away (secondary suppression); not
+    /// small itself, so never shown as "< threshold".
+    Withheld,
     Missing,
 }
 
@@ -250,18 +253,23 @@ impl IndicatorYear {
         if denominator_is_count {
             series.push(cells.iter().map(|(_, p)| p.denominator).collect());
         }
+        let mut small = vec![false; cells.len()];
         for counts in series {
             for (h, new) in hidden.iter_mut().zip(protect(&counts, &groups, threshold)) {
                 *h |= new;
+            }
+            for (s, c) in small.iter_mut().zip(&counts) {
+                *s |= c.is_some_and(|v| v < threshold);
             }
         }
 
         let mut figures = BTreeMap::new();
         let mut peers = BTreeMap::new();
-        for ((key, parts), hide) in cells.into_iter().zip(hidden) {
+        for (((key, parts), hide), small) in cells.into_iter().zip(hidden).zip(small) {
             let figure = match (parts.numerator, parts.denominator, hide) {
                 (None, _, _) => Figure::Missing,
-                (Some(_), _, true) => Figure::Suppressed,
+                (Some(_), _, true) if small => Figure::Suppressed,
+                (Some(_), _, true) => Figure::Withheld,
                 (Some(n), Some(d), false) if has_denominator => {
                     if d > 0.0 {
                         Figure::Value(n / d * indicator.scale)
@@ -274,7 +282,7 @@ impl IndicatorYear {
             };
             match key {
                 Key::Area(area) => {
-                    let shown = !matches!(figure, Figure::Suppressed);
+                    let shown = !matches!(figure, Figure::Suppressed | Figure::Withheld);
                     figures.insert(
                         area.clone(),
                         AreaFigure {
@@ -490,7 +498,7 @@ mod tests {
         let hidden: Vec<&AreaFigure> = year
             .figures
             .values()
-            .filter(|f| f.figure == Figure::Suppressed)
+            .filter(|f| matches!(f.figure, Figure::Suppressed | Figure::Withheld))
             .collect();
         assert!(
             hidden.len() >= 2,

@@ -122,13 +122,17 @@ impl Input {
     /// Counts (`aantal`, and the published counts of the reference tables) are subject to
     /// disclosure control; sums and published rates are protected through their count.
     pub fn is_count(&self) -> bool {
-        self.measure == "aantal"
-            || matches!(
-                self.measure.as_str(),
-                "geregistreerde_misdrijven"
-                    | "ongebruikelijke_transacties_gemeld"
-                    | "verdacht_verklaarde_transacties"
-            )
+        matches!(
+            self.measure.as_str(),
+            "aantal"
+                | "actief"
+                | "opgericht"
+                | "opgeheven"
+                | "adressen met veel vestigingen"
+                | "geregistreerde_misdrijven"
+                | "ongebruikelijke_transacties_gemeld"
+                | "verdacht_verklaarde_transacties"
+        )
     }
 }
 

@@ -174,7 +174,7 @@ pub(crate) async fn values(
         jaar: year,
         status: match figure {
             Figure::Value(_) => "waarde",
-            Figure::Suppressed => "afgeschermd",
+            Figure::Suppressed | Figure::Withheld => "afgeschermd",
             Figure::Missing => "ontbrekend",
         }
         .to_owned(),

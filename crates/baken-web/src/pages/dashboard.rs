@@ -12,7 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use baken_domain::area::{AreaCode, AreaLevel};
 use baken_domain::dashboard::compare::standouts;
 use baken_domain::dashboard::{
-    Comparison, Concern, Figure, Indicator, IndicatorYear, Origin, Standout, Theme,
+    Comparison, Concern, Figure, Indicator, IndicatorYear, Origin, Standout, Theme, Unit,
 };
 use baken_render::chart::{LineChart, Series};
 use baken_render::map::{Choropleth, MapValue};
@@ -33,11 +33,18 @@ fn render_lang(lang: Lang) -> baken_render::format::Lang {
     }
 }
 
-/// A figure as text: the number, "< 10" when hidden, "–" when there is none.
-pub(crate) fn figure_text(figure: Figure, decimals: usize, threshold: u32, lang: Lang) -> String {
+/// A figure as text: the number, "–" when there is none, and when hidden "< 10" for a count
+/// or "afgeschermd" for a rate (whose unit the threshold is not in).
+pub(crate) fn figure_text(
+    figure: Figure,
+    indicator: &Indicator,
+    threshold: u32,
+    lang: Lang,
+) -> String {
     match figure {
-        Figure::Value(v) => baken_render::format::number(v, decimals, render_lang(lang)),
-        Figure::Suppressed => format!("< {threshold}"),
+        Figure::Value(v) => baken_render::format::number(v, indicator.decimals, render_lang(lang)),
+        Figure::Suppressed if indicator.unit == Unit::Aantal => format!("< {threshold}"),
+        Figure::Suppressed | Figure::Withheld => lang.t("zicht-suppressed-short"),
         Figure::Missing => "–".to_owned(),
     }
 }
@@ -259,12 +266,7 @@ pub(crate) async fn area_overview(
             let cmp = figures.compare(&area);
             rows.push(SummaryRow {
                 name: format!("{} ({year})", indicator.name.get(lang.code())),
-                value: figure_text(
-                    figures.figure(&area),
-                    indicator.decimals,
-                    figures.threshold,
-                    lang,
-                ),
+                value: figure_text(figures.figure(&area), indicator, figures.threshold, lang),
                 national: value_text(cmp.national, indicator.decimals, lang),
                 unit: unit_label(indicator, lang),
                 synthetic: indicator.origin == Origin::Synthetisch,
@@ -518,8 +520,8 @@ pub(crate) async fn theme_page(
             nl_points.push((y.clone(), national.value()));
             card.trend_rows.push((
                 y.clone(),
-                figure_text(own, indicator.decimals, figures.threshold, lang),
-                figure_text(national, indicator.decimals, figures.threshold, lang),
+                figure_text(own, indicator, figures.threshold, lang),
+                figure_text(national, indicator, figures.threshold, lang),
             ));
             if *y == year {
                 chosen = Some(figures);
@@ -571,8 +573,8 @@ pub(crate) async fn theme_page(
             continue;
         };
         let own = figures.figure(&area);
-        card.value = figure_text(own, indicator.decimals, figures.threshold, lang);
-        card.suppressed = matches!(own, Figure::Suppressed);
+        card.value = figure_text(own, indicator, figures.threshold, lang);
+        card.suppressed = matches!(own, Figure::Suppressed | Figure::Withheld);
         let cmp = figures.compare(&area);
         card.comparisons = comparison_rows(
             &cmp,
@@ -608,6 +610,7 @@ pub(crate) async fn theme_page(
                         Figure::Suppressed => {
                             MapValue::Suppressed(format!("< {}", figures.threshold))
                         }
+                        Figure::Withheld => MapValue::Suppressed(String::new()),
                         Figure::Missing => MapValue::Missing,
                     };
                     (f.area.to_string(), v)
@@ -622,7 +625,7 @@ pub(crate) async fn theme_page(
                             .cloned()
                             .unwrap_or_else(|| f.area.to_string()),
                         f.area.to_string(),
-                        figure_text(f.figure, indicator.decimals, figures.threshold, lang),
+                        figure_text(f.figure, indicator, figures.threshold, lang),
                     )
                 })
                 .collect();
@@ -637,10 +640,7 @@ pub(crate) async fn theme_page(
             );
             let map_desc = lang.t_args("zicht-map-desc", &[("unit", unit.clone())]);
             let missing = lang.t("zicht-legend-missing");
-            let suppressed = lang.t_args(
-                "zicht-legend-suppressed",
-                &[("threshold", figures.threshold.to_string())],
-            );
+            let suppressed = lang.t("zicht-legend-suppressed");
             card.map_svg = Some(
                 Choropleth {
                     id_prefix: &format!("map-{n}"),
@@ -774,12 +774,7 @@ pub(crate) async fn compare(
         for (code, _) in &areas {
             let area = AreaCode::parse(code).map_err(|e| AppError::Internal(e.to_string()))?;
             cells.push(if indicator.has_level(area.level()) {
-                figure_text(
-                    figures.figure(&area),
-                    indicator.decimals,
-                    figures.threshold,
-                    lang,
-                )
+                figure_text(figures.figure(&area), indicator, figures.threshold, lang)
             } else {
                 "n.v.t.".to_owned()
             });
@@ -856,7 +851,7 @@ pub(crate) async fn export_rows(
                     Figure::Value(v) => {
                         baken_render::format::number(v, indicator.decimals, render_lang(lang))
                     }
-                    other => figure_text(other, indicator.decimals, figures.threshold, lang),
+                    other => figure_text(other, indicator, figures.threshold, lang),
                 },
             ]);
         }
@@ -939,4 +934,304 @@ pub(crate) async fn export(
         body,
     )
         .into_response())
+}
+
+/// The dataset the sector analysis reads.
+pub const SECTOR_DATASET: &str = "synth-branches";
+
+/// An indicator made on the fly for one SBI code: a count of `measure`, or its rate per
+/// 10,000 inhabitants; disclosure control as for every indicator.
+fn sector_indicator(measure: &str, sbi: &str, rate: bool) -> Indicator {
+    use baken_domain::dashboard::indicator::{Denominator, Text};
+    let text = |s: &str| Text {
+        nl: s.to_owned(),
+        en: s.to_owned(),
+    };
+    Indicator {
+        id: format!(
+            "sector-{measure}-{sbi}-{}",
+            if rate { "rate" } else { "count" }
+        ),
+        theme: Theme::Branches,
+        name: text(&format!("SBI {sbi}: {measure}")),
+        definition: text(measure),
+        caveat: text("-"),
+        unit: if rate {
+            Unit::Per10000Inwoners
+        } else {
+            Unit::Aantal
+        },
+        scale: if rate { 10_000.0 } else { 1.0 },
+        decimals: usize::from(rate),
+        origin: Origin::Synthetisch,
+        source: baken_import::synthetic::SYNTHETIC_SOURCE.to_owned(),
+        licence: baken_import::synthetic::SYNTHETIC_LICENCE.to_owned(),
+        levels: vec![
+            "gemeente".into(),
+            "politie-eenheid".into(),
+            "provincie".into(),
+            "land".into(),
+        ],
+        concern: Concern::Neutraal,
+        threshold: 10,
+        numerator: baken_domain::dashboard::Input {
+            dataset: SECTOR_DATASET.to_owned(),
+            measure: measure.to_owned(),
+            category: if sbi.is_empty() {
+                String::new()
+            } else {
+                format!("sbi: {sbi}")
+            },
+        },
+        denominator: rate.then_some(Denominator {
+            population: true,
+            dataset: None,
+            measure: None,
+            category: None,
+        }),
+    }
+}
+
+/// One SBI code's line in the sector table.
+pub struct SectorRow {
+    pub code: String,
+    pub description: String,
+    pub drill: bool,
+    pub active: String,
+    pub rate: String,
+    pub national: String,
+    pub peers: String,
+    pub opened: String,
+    pub closed: String,
+}
+
+#[derive(Template)]
+#[template(path = "zicht_sectors.html")]
+struct SectorPage {
+    shell: Shell,
+    code: String,
+    name: String,
+    themes: Vec<ThemeLink>,
+    years: Vec<(String, bool)>,
+    year: String,
+    sbi: String,
+    trail: Vec<(String, String)>,
+    rows: Vec<SectorRow>,
+    crowded: Option<String>,
+    churn_svg: String,
+    churn_rows: Vec<(String, String, String)>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct SectorQuery {
+    pub sbi: Option<String>,
+    pub jaar: Option<String>,
+}
+
+/// `/zicht/{code}/sectoren?sbi=96&jaar=2024`: establishments per SBI code against the
+/// Netherlands and the peers, drilled down the SBI tree, with openings and closings.
+pub(crate) async fn sectors(
+    State(state): State<AppState>,
+    SignedIn(_actor, ctx): SignedIn,
+    Path(code): Path<String>,
+    Query(q): Query<SectorQuery>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    let detail = known_area(&state.store, &code).await?;
+    let area = AreaCode::parse(&detail.area.code).map_err(|e| AppError::Internal(e.to_string()))?;
+    let store = &state.store;
+    let dashboards = &state.dashboards;
+    let total = sector_indicator("actief", "", true);
+    check_level(&total, &area)?;
+    let sbi = q
+        .sbi
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_owned();
+    let node = if sbi.is_empty() {
+        None
+    } else {
+        Some(
+            store
+                .sbi_code(&sbi)
+                .await?
+                .ok_or_else(|| AppError::Absent {
+                    detail: format!("unknown SBI code {sbi:?}"),
+                })?,
+        )
+    };
+    let years = dashboards.years(store, &total).await?;
+    let year = match q.jaar.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        Some(y) if years.iter().any(|have| have == y) => y.to_owned(),
+        Some(y) => {
+            return Err(AppError::Absent {
+                detail: format!(
+                    "sector analysis: no data for {y}; years with data: {}",
+                    years.join(", ")
+                ),
+            });
+        }
+        None => years.last().cloned().unwrap_or_default(),
+    };
+    let with_data = store.sbi_codes_with_data(SECTOR_DATASET, "actief").await?;
+    let nodes: Vec<baken_store::dashboard::SbiNode> = match &node {
+        None => {
+            let mut out = Vec::new();
+            for c in with_data.iter().filter(|c| c.len() == 2) {
+                if let Some(n) = store.sbi_code(c).await? {
+                    out.push(n);
+                }
+            }
+            out
+        }
+        Some(n) => store
+            .sbi_children(Some(&n.code))
+            .await?
+            .into_iter()
+            .filter(|c| with_data.contains(&c.code))
+            .collect(),
+    };
+    let count_text = |figures: &IndicatorYear, ind: &Indicator, a: &AreaCode| {
+        figure_text(figures.figure(a), ind, figures.threshold, lang)
+    };
+    let mut rows = Vec::new();
+    if !year.is_empty() {
+        for n in &nodes {
+            let active = sector_indicator("actief", &n.code, false);
+            let rate = sector_indicator("actief", &n.code, true);
+            let opened = sector_indicator("opgericht", &n.code, false);
+            let closed = sector_indicator("opgeheven", &n.code, false);
+            let f_active = dashboards.figures(store, &active, &year).await?;
+            let f_rate = dashboards.figures(store, &rate, &year).await?;
+            let f_opened = dashboards.figures(store, &opened, &year).await?;
+            let f_closed = dashboards.figures(store, &closed, &year).await?;
+            let cmp = f_rate.compare(&area);
+            rows.push(SectorRow {
+                code: n.code.clone(),
+                description: n.description.clone(),
+                drill: n.has_children && n.code.len() < 5,
+                active: count_text(&f_active, &active, &area),
+                rate: count_text(&f_rate, &rate, &area),
+                national: value_text(cmp.national, 1, lang),
+                peers: value_text(cmp.peers, 1, lang),
+                opened: count_text(&f_opened, &opened, &area),
+                closed: count_text(&f_closed, &closed, &area),
+            });
+        }
+    }
+    // Openings and closings over the years, for the chosen code (or all establishments).
+    let (opened, closed) = (
+        sector_indicator("opgericht", &sbi, false),
+        sector_indicator("opgeheven", &sbi, false),
+    );
+    let mut churn_rows = Vec::new();
+    let (mut open_points, mut close_points) = (Vec::new(), Vec::new());
+    for y in years.iter() {
+        let fo = dashboards.figures(store, &opened, y).await?;
+        let fc = dashboards.figures(store, &closed, y).await?;
+        open_points.push((y.clone(), fo.figure(&area).value()));
+        close_points.push((y.clone(), fc.figure(&area).value()));
+        churn_rows.push((
+            y.clone(),
+            count_text(&fo, &opened, &area),
+            count_text(&fc, &closed, &area),
+        ));
+    }
+    let label = node.as_ref().map_or_else(
+        || lang.t("zicht-sectors-all"),
+        |n| format!("SBI {} {}", n.code, n.description),
+    );
+    let churn_title = lang.t_args(
+        "zicht-churn-title",
+        &[
+            ("sector", label.clone()),
+            ("area", detail.area.name.clone()),
+        ],
+    );
+    let churn_desc = lang.t("zicht-churn-desc");
+    let churn_svg = LineChart {
+        id_prefix: "churn",
+        title: &churn_title,
+        description: &churn_desc,
+        unit: &lang.t("unit-aantal"),
+        decimals: 0,
+        lang: render_lang(lang),
+        series: vec![
+            Series {
+                name: lang.t("zicht-opened"),
+                points: open_points,
+                emphasis: true,
+            },
+            Series {
+                name: lang.t("zicht-closed"),
+                points: close_points,
+                emphasis: false,
+            },
+        ],
+    }
+    .render();
+    // The crowded addresses: the catalogue's count.
+    let crowded = match dashboards
+        .catalogue
+        .get("branches-adressen-met-veel-vestigingen")
+    {
+        Some(ind) if !year.is_empty() && dashboards.years(store, ind).await?.contains(&year) => {
+            let f = dashboards.figures(store, ind, &year).await?;
+            Some(lang.t_args(
+                "zicht-crowded",
+                &[
+                    (
+                        "count",
+                        figure_text(f.figure(&area), ind, f.threshold, lang),
+                    ),
+                    (
+                        "many",
+                        baken_import::sector::MANY_AT_ONE_ADDRESS.to_string(),
+                    ),
+                    ("year", year.clone()),
+                ],
+            ))
+        }
+        _ => None,
+    };
+    // The trail from the top to the chosen code.
+    let mut trail = Vec::new();
+    let mut cursor = node.clone();
+    while let Some(n) = cursor {
+        if n.code.chars().all(|c| c.is_ascii_digit()) {
+            trail.push((n.code.clone(), n.description.clone()));
+        }
+        cursor = match &n.parent {
+            Some(p) => store.sbi_code(p).await?,
+            None => None,
+        };
+    }
+    trail.reverse();
+    let catalogue = &dashboards.catalogue;
+    let mut shell = Shell::build(&state, &ctx, "zicht-sectors-title").await;
+    shell.title = format!("{} – {}", lang.t("zicht-sectors-title"), detail.area.name);
+    let page = SectorPage {
+        shell,
+        code: detail.area.code.clone(),
+        name: detail.area.name.clone(),
+        themes: catalogue
+            .themes()
+            .into_iter()
+            .map(|t| ThemeLink {
+                code: t.code(),
+                label: theme_label(t, lang),
+                count: catalogue.of_theme(t).count(),
+            })
+            .collect(),
+        years: years.iter().map(|y| (y.clone(), *y == year)).collect(),
+        year,
+        sbi,
+        trail,
+        rows,
+        crowded,
+        churn_svg,
+        churn_rows,
+    };
+    Ok(Html(page.render()?).into_response())
 }

@@ -377,3 +377,43 @@ async fn small_counts_are_hidden_and_cannot_be_recovered_from_their_region() {
         .await;
     assert_eq!(province.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn the_sector_analysis_drills_down_the_sbi_tree_and_never_shows_an_address() {
+    let app = TestApp::with_reference().await;
+    with_synthetic(&app).await;
+    let browser = app.login("analist@tilburg.demo").await;
+    let top = app.get("/zicht/GM0363/sectoren", &browser).await;
+    assert_eq!(top.status, StatusCode::OK, "{}", top.body);
+    // Divisions with data, each linking one level down.
+    assert!(top.body.contains(r#"data-sbi="96""#));
+    assert!(top.body.contains("/zicht/GM0363/sectoren?sbi=96&amp;jaar="));
+    assert!(top.body.contains("data-crowded"));
+    let down = app.get("/zicht/GM0363/sectoren?sbi=9602", &browser).await;
+    assert_eq!(down.status, StatusCode::OK);
+    assert!(down.body.contains(r#"data-sbi="96021""#));
+    assert!(down.body.contains(r#"data-sbi="96022""#));
+    assert!(
+        !down.body.contains(r#"data-sbi="6201""#),
+        "only the children of 9602"
+    );
+    // The trail back up names the levels above.
+    assert!(down.body.contains("sbi=96&amp;jaar="));
+    // Addresses are generated as <municipality digits>01<ten digits>: none may appear.
+    assert!(
+        !down.body.contains("036301"),
+        "an address identifier leaked"
+    );
+    assert_eq!(
+        app.get("/zicht/GM0363/sectoren?sbi=XX", &browser)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/zicht/GM0363/sectoren?jaar=1990", &browser)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
