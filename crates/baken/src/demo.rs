@@ -12,7 +12,7 @@ pub const DEMO_SEED: u64 = 1;
 
 /// Generates and stores the demo's rollups unless they are there already. Returns the number
 /// of figures stored.
-pub async fn load_microdata(store: &Store) -> Result<usize> {
+pub async fn load_microdata(store: &Store, scale: u64, seed: u64) -> Result<usize> {
     if store.dataset_exists("synth-vastgoed").await? {
         return Ok(0);
     }
@@ -21,7 +21,7 @@ pub async fn load_microdata(store: &Store) -> Result<usize> {
     let dir = std::env::temp_dir().join(format!("baken-demo-{}", std::process::id()));
     let work_dir = dir.clone();
     let rollups = tokio::task::spawn_blocking(move || {
-        baken_import::synthetic::public_rollups(&work_dir, &places, DEMO_SEED, DEMO_SCALE)
+        baken_import::synthetic::public_rollups(&work_dir, &places, seed, scale)
     })
     .await
     .context("generating the demo microdata")?;

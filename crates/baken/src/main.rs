@@ -185,6 +185,17 @@ enum DemoCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Load the shipped reference data, the demo organisations and users, and the synthetic
+    /// microdata rolled up for the dashboards (what `serve --demo` does before it listens).
+    Load {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, default_value_t = demo::DEMO_SEED)]
+        seed: u64,
+        /// Number of property transactions generated (the other files follow from it).
+        #[arg(long, default_value_t = demo::DEMO_SCALE)]
+        scale: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -280,6 +291,22 @@ enum BenchCommand {
         rows: u64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Load the dashboards with generated microdata, then load a municipality's dashboard
+    /// page from `wrk` (32 connections) and print requests per second and latency
+    /// percentiles; and recompute every rollup of the transactions next to DuckDB computing
+    /// the same aggregations over the same CSV.
+    Dashboard {
+        /// Number of transactions.
+        #[arg(long, default_value_t = 10_000_000)]
+        rows: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Seconds of load per page.
+        #[arg(long, default_value_t = 60)]
+        duration: u64,
+        #[arg(long, default_value_t = 32)]
+        connections: u32,
     },
 }
 
@@ -409,7 +436,7 @@ async fn serve(
             .map_err(explain)?;
         tracing::info!(?seed, "demo data ready");
         let started = std::time::Instant::now();
-        let figures = demo::load_microdata(&store).await?;
+        let figures = demo::load_microdata(&store, demo::DEMO_SCALE, demo::DEMO_SEED).await?;
         if figures > 0 {
             println!(
                 "Demo microdata (synthetic) rolled up into {figures} figures in {:.1} s.",
@@ -588,6 +615,33 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench {
             command: BenchCommand::Import { rows, seed },
         } => bench_import(rows, seed)?,
+        Command::Bench {
+            command:
+                BenchCommand::Dashboard {
+                    rows,
+                    seed,
+                    duration,
+                    connections,
+                },
+        } => bench::dashboard(rows, seed, duration, connections)?,
+        Command::Demo {
+            command: DemoCommand::Load { db, seed, scale },
+        } => {
+            let store = open(&db).await?;
+            load_reference(&store).await?;
+            let password = std::env::var("BAKEN_DEMO_PASSWORD")
+                .unwrap_or_else(|_| DEFAULT_DEMO_PASSWORD.to_owned());
+            store
+                .seed_demo(&Operator::command_line("demo-load"), &password)
+                .await
+                .map_err(explain)?;
+            let started = std::time::Instant::now();
+            let figures = demo::load_microdata(&store, scale, seed).await?;
+            println!(
+                "Demo microdata (seed {seed}, scale {scale}) rolled up into {figures} figures in {:.1} s.",
+                started.elapsed().as_secs_f64()
+            );
+        }
         Command::Demo {
             command: DemoCommand::Generate { seed, scale, out },
         } => {
