@@ -22,7 +22,12 @@ pub struct Dashboards {
 #[derive(Default)]
 struct Cache {
     generation: i64,
+    /// When the generation was last read: it is read at most once a second.
+    checked: Option<std::time::Instant>,
     municipalities: Option<Arc<Vec<MunicipalityFacts>>>,
+    names: Option<Arc<HashMap<String, String>>>,
+    /// Rendered parts of pages that are the same for every user, by key.
+    fragments: HashMap<String, Arc<String>>,
     years: HashMap<String, Arc<Vec<String>>>,
     figures: HashMap<(String, String), Arc<IndicatorYear>>,
     shapes: HashMap<&'static str, Arc<MapShapes>>,
@@ -52,8 +57,17 @@ impl Dashboards {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Empties the cache when an import has happened since it was filled.
+    /// Empties the cache when an import has happened since it was filled. The database is
+    /// asked at most once a second, so a finished import shows within a second, in every
+    /// process, while a page that reads fifty indicators does not ask fifty times.
     async fn refresh(&self, store: &Store) -> Result<(), AppError> {
+        if self
+            .lock()
+            .checked
+            .is_some_and(|t| t.elapsed() < std::time::Duration::from_secs(1))
+        {
+            return Ok(());
+        }
         let generation = store.observations_generation().await?;
         let mut cache = self.lock();
         if cache.generation != generation {
@@ -64,6 +78,7 @@ impl Dashboards {
                 ..Cache::default()
             };
         }
+        cache.checked = Some(std::time::Instant::now());
         Ok(())
     }
 
@@ -84,6 +99,54 @@ impl Dashboards {
         let facts = Arc::new(store.municipality_facts().await?);
         self.lock().municipalities = Some(facts.clone());
         Ok(facts)
+    }
+
+    /// A rendered fragment kept under `key`, if it is still current.
+    pub async fn fragment(
+        &self,
+        store: &Store,
+        key: &str,
+    ) -> Result<Option<Arc<String>>, AppError> {
+        self.refresh(store).await?;
+        Ok(self.lock().fragments.get(key).cloned())
+    }
+
+    /// Keeps a rendered fragment; the store of them is emptied when it grows past a few
+    /// hundred (a few tens of megabytes), and with every import.
+    pub fn keep_fragment(&self, key: String, html: Arc<String>) {
+        const MAX_FRAGMENTS: usize = 300;
+        let mut cache = self.lock();
+        if cache.fragments.len() >= MAX_FRAGMENTS {
+            cache.fragments.clear();
+        }
+        cache.fragments.insert(key, html);
+    }
+
+    /// The names of the areas dashboards show (the Netherlands, provinces, police units,
+    /// municipalities), by code.
+    pub async fn area_names(
+        &self,
+        store: &Store,
+    ) -> Result<Arc<HashMap<String, String>>, AppError> {
+        self.refresh(store).await?;
+        if let Some(n) = self.lock().names.clone() {
+            return Ok(n);
+        }
+        let mut names = HashMap::new();
+        for level in [
+            AreaLevel::Country,
+            AreaLevel::Province,
+            AreaLevel::PoliceUnit,
+            AreaLevel::Municipality,
+        ] {
+            let page = store
+                .areas(Some(level), None, baken_store::Page::new(1, 1000))
+                .await?;
+            names.extend(page.items.into_iter().map(|a| (a.code, a.name)));
+        }
+        let names = Arc::new(names);
+        self.lock().names = Some(names.clone());
+        Ok(names)
     }
 
     /// The years with data of an indicator, oldest first.

@@ -349,6 +349,17 @@ struct ThemePage {
     themes: Vec<ThemeLink>,
     years: Vec<(String, bool)>,
     year: String,
+    /// The indicators, rendered once per area, theme, year, language and export right.
+    cards_html: std::sync::Arc<String>,
+}
+
+/// The indicators of a theme page: the part that is the same for every user.
+#[derive(Template)]
+#[template(path = "zicht_cards.html")]
+struct ThemeCards {
+    i18n: Lang,
+    theme: &'static str,
+    year: String,
     cards: Vec<IndicatorCard>,
     /// The geometry of each map level used, once, for the maps to draw from.
     map_defs: Vec<String>,
@@ -383,25 +394,6 @@ fn comparison_rows(
         ));
     }
     rows
-}
-
-async fn area_names(
-    state: &AppState,
-) -> Result<std::collections::HashMap<String, String>, AppError> {
-    let mut names = std::collections::HashMap::new();
-    for level in [
-        AreaLevel::Country,
-        AreaLevel::Province,
-        AreaLevel::PoliceUnit,
-        AreaLevel::Municipality,
-    ] {
-        let page = state
-            .store
-            .areas(Some(level), None, baken_store::Page::new(1, 1000))
-            .await?;
-        names.extend(page.items.into_iter().map(|a| (a.code, a.name)));
-    }
-    Ok(names)
 }
 
 /// `/zicht/{code}/{theme}?jaar=`: every indicator of a theme for one area and year.
@@ -461,7 +453,68 @@ pub(crate) async fn theme_page(
         }
         None => all_years.last().cloned().unwrap_or_default(),
     };
-    let names = area_names(&state).await?;
+    let can_export = actor.can(baken_domain::auth::Permission::ExportDashboard);
+    let key = format!(
+        "{area}/{}/{year}/{}/{can_export}",
+        theme.code(),
+        lang.code()
+    );
+    let cards_html = match state.dashboards.fragment(&state.store, &key).await? {
+        Some(html) => html,
+        None => {
+            let cards =
+                theme_cards(&state, &detail, &area, theme, &indicators, &year, lang).await?;
+            let html = std::sync::Arc::new(
+                ThemeCards {
+                    i18n: lang,
+                    theme: theme.code(),
+                    year: year.clone(),
+                    cards: cards.0,
+                    map_defs: cards.1,
+                    can_export,
+                }
+                .render()?,
+            );
+            state.dashboards.keep_fragment(key, html.clone());
+            html
+        }
+    };
+    let themes = catalogue
+        .themes()
+        .into_iter()
+        .map(|t| ThemeLink {
+            code: t.code(),
+            label: theme_label(t, lang),
+            count: catalogue.of_theme(t).count(),
+        })
+        .collect();
+    let mut shell = Shell::build(&state, &ctx, "zicht-title").await;
+    shell.title = format!("{} – {}", theme_label(theme, lang), detail.area.name);
+    let page = ThemePage {
+        shell,
+        code: detail.area.code.clone(),
+        theme: theme.code(),
+        themes,
+        years: all_years.iter().map(|y| (y.clone(), *y == year)).collect(),
+        year,
+        cards_html,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// The cards of a theme page and the map geometry they draw from.
+async fn theme_cards(
+    state: &AppState,
+    detail: &baken_store::area::AreaDetail,
+    area: &AreaCode,
+    theme: Theme,
+    indicators: &[&Indicator],
+    year: &str,
+    lang: Lang,
+) -> Result<(Vec<IndicatorCard>, Vec<String>), AppError> {
+    let area = area.clone();
+    let year = year.to_owned();
+    let names = state.dashboards.area_names(&state.store).await?;
     let municipalities = state.dashboards.municipalities(&state.store).await?;
     let facts = municipalities.iter().find(|m| m.code == area);
     let facts_labels = facts.map(|m| {
@@ -660,29 +713,7 @@ pub(crate) async fn theme_page(
         }
         cards.push(card);
     }
-    let themes = catalogue
-        .themes()
-        .into_iter()
-        .map(|t| ThemeLink {
-            code: t.code(),
-            label: theme_label(t, lang),
-            count: catalogue.of_theme(t).count(),
-        })
-        .collect();
-    let mut shell = Shell::build(&state, &ctx, "zicht-title").await;
-    shell.title = format!("{} – {}", theme_label(theme, lang), detail.area.name);
-    let page = ThemePage {
-        shell,
-        code: detail.area.code.clone(),
-        theme: theme.code(),
-        themes,
-        years: all_years.iter().map(|y| (y.clone(), *y == year)).collect(),
-        year,
-        cards,
-        map_defs: map_defs.into_iter().map(|(_, d)| d).collect(),
-        can_export: actor.can(baken_domain::auth::Permission::ExportDashboard),
-    };
-    Ok(Html(page.render()?).into_response())
+    Ok((cards, map_defs.into_iter().map(|(_, d)| d).collect()))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -829,7 +860,7 @@ pub(crate) async fn export_rows(
         .dashboards
         .figures(&state.store, indicator, year)
         .await?;
-    let names = area_names(state).await?;
+    let names = state.dashboards.area_names(&state.store).await?;
     let header = vec![
         lang.t("export-area-code"),
         lang.t("export-area-name"),
