@@ -91,6 +91,7 @@ impl Role {
             Self::Analyst => &[
                 ViewDashboards,
                 ExportDashboard,
+                DefineIndicators,
                 ImportData,
                 ViewMatrices,
                 EditInventory,
@@ -164,10 +165,12 @@ pub enum Permission {
     WorkSharedCases,
     UseCrossBorder,
     TakeReadiness,
+    /// Define the organisation's own dashboard indicators on its imported data.
+    DefineIndicators,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 23] = [
+    pub const ALL: [Permission; 24] = [
         Self::ManageUsers,
         Self::ManageOrganisation,
         Self::ViewAudit,
@@ -191,6 +194,7 @@ impl Permission {
         Self::WorkSharedCases,
         Self::UseCrossBorder,
         Self::TakeReadiness,
+        Self::DefineIndicators,
     ];
 
     fn bit(self) -> u64 {

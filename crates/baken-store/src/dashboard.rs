@@ -4,10 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use baken_domain::area::{AreaCode, AreaLevel};
+use baken_domain::auth::Permission;
 use baken_domain::dashboard::{Indicator, Inputs, MunicipalityFacts};
+use serde_json::json;
 use sqlx::Row;
 
-use crate::{Store, StoreError};
+use crate::audit::{Entry, Who, append};
+use crate::{Actor, Store, StoreError, now_ms};
 
 /// Observations of public datasets only: those of an organisation stay with it.
 const PUBLIC: &str = "dataset IN (SELECT code FROM datasets WHERE org_id IS NULL)";
@@ -69,15 +72,26 @@ impl Store {
     }
 
     /// The observations of one year that `indicator` reads, by area, and the areas the
-    /// numerator's dataset covers in any year (where a count it lacks is zero).
+    /// numerator's dataset covers in any year (where a count it lacks is zero). Public
+    /// datasets only.
     pub async fn indicator_inputs(
         &self,
         indicator: &Indicator,
         year: &str,
     ) -> Result<Inputs, StoreError> {
+        self.inputs(indicator, year, true).await
+    }
+
+    async fn inputs(
+        &self,
+        indicator: &Indicator,
+        year: &str,
+        public_only: bool,
+    ) -> Result<Inputs, StoreError> {
+        let scope = if public_only { PUBLIC } else { "1 = 1" };
         let series = |dataset: String, measure: String, category: String| async move {
             let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT area_code, value FROM observations WHERE {PUBLIC} \
+                "SELECT area_code, value FROM observations WHERE {scope} \
                  AND dataset = $1 AND measure = $2 AND category = $3 AND period = $4 AND value IS NOT NULL"
             )))
             .bind(dataset)
@@ -101,7 +115,7 @@ impl Store {
             None => BTreeMap::new(),
         };
         let covered: BTreeSet<AreaCode> = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT DISTINCT area_code FROM observations WHERE {PUBLIC} AND dataset = $1"
+            "SELECT DISTINCT area_code FROM observations WHERE {scope} AND dataset = $1"
         )))
         .bind(&n.dataset)
         .fetch_all(&self.db.pool)
@@ -223,4 +237,268 @@ fn sbi_node(r: &sqlx::any::AnyRow) -> Result<SbiNode, StoreError> {
         parent: r.try_get("parent_code")?,
         has_children: r.try_get::<i64, _>("has_children")? != 0,
     })
+}
+
+/// An indicator an organisation defined on its own data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnIndicator {
+    pub indicator: Indicator,
+    pub org_id: i64,
+    pub org_name: String,
+    pub shared: bool,
+    /// True when it is the actor's own organisation's.
+    pub own: bool,
+}
+
+/// A series an organisation's own dataset has, to define an indicator on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnSeries {
+    pub dataset: String,
+    pub title: String,
+    pub measure: String,
+    pub category: String,
+}
+
+impl Store {
+    /// The series of the actor's organisation's datasets (rollups of its imported tables).
+    pub async fn own_series(&self, actor: &Actor) -> Result<Vec<OwnSeries>, StoreError> {
+        self.require(actor, Permission::ViewDashboards, "dashboard.series")
+            .await?;
+        let rows = sqlx::query(
+            "SELECT DISTINCT o.dataset, d.title, o.measure, o.category FROM observations o \
+             JOIN datasets d ON d.code = o.dataset WHERE d.org_id = $1 \
+             ORDER BY o.dataset, o.measure, o.category",
+        )
+        .bind(actor.org_id())
+        .fetch_all(&self.db.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OwnSeries {
+                    dataset: r.try_get("dataset")?,
+                    title: r.try_get("title")?,
+                    measure: r.try_get("measure")?,
+                    category: r.try_get("category")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Defines an indicator on the actor's organisation's own data. The numerator (and a
+    /// dataset denominator) must be series of its own datasets; the id is made from the
+    /// theme, the organisation and `slug`. Audited in the same transaction.
+    pub async fn define_indicator(
+        &self,
+        actor: &Actor,
+        mut indicator: Indicator,
+        slug: &str,
+        shared: bool,
+    ) -> Result<String, StoreError> {
+        self.require(
+            actor,
+            Permission::DefineIndicators,
+            "dashboard.indicator.define",
+        )
+        .await?;
+        let invalid = |field: &'static str, reason: &str| StoreError::Invalid {
+            field,
+            reason: reason.to_owned(),
+        };
+        if !(2..=40).contains(&slug.len())
+            || !slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Err(invalid(
+                "code",
+                "2 to 40 lowercase letters, digits and hyphens",
+            ));
+        }
+        indicator.id = format!(
+            "{}-eigen-{}-{slug}",
+            indicator.theme.code(),
+            actor.org_code().as_str()
+        );
+        indicator.origin = baken_domain::dashboard::Origin::Eigen;
+        let series = self.own_series(actor).await?;
+        let has = |input: &baken_domain::dashboard::Input| {
+            series.iter().any(|s| {
+                s.dataset == input.dataset
+                    && s.measure == input.measure
+                    && s.category == input.category
+            })
+        };
+        if !has(&indicator.numerator) {
+            return Err(invalid(
+                "teller",
+                "not a series of one of your organisation's datasets",
+            ));
+        }
+        if let Some(d) = indicator.denominator.as_ref().and_then(|d| d.input())
+            && !has(&d)
+        {
+            return Err(invalid(
+                "noemer",
+                "not a series of one of your organisation's datasets",
+            ));
+        }
+        let indicator = baken_domain::dashboard::Catalogue {
+            version: 1,
+            indicators: vec![indicator],
+        }
+        .check()
+        .map_err(|e| invalid("indicator", &e.to_string()))?
+        .indicators
+        .remove(0);
+        let definition =
+            serde_json::to_string(&indicator).map_err(|e| StoreError::Internal(e.to_string()))?;
+        let mut tx = self.db.begin().await?;
+        let taken = sqlx::query("SELECT id FROM own_indicators WHERE id = $1")
+            .bind(&indicator.id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if taken {
+            return Err(StoreError::Conflict { field: "code" });
+        }
+        sqlx::query(
+            "INSERT INTO own_indicators (id, org_id, dataset, definition, shared, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&indicator.id)
+        .bind(actor.org_id())
+        .bind(&indicator.numerator.dataset)
+        .bind(&definition)
+        .bind(i64::from(shared))
+        .bind(actor.email())
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        append(
+            &mut tx,
+            &self.audit_key,
+            Entry::new(Who::actor(actor), "dashboard.indicator.define")
+                .object("indicator", &indicator.id)
+                .subject_org(actor.org_id())
+                .detail(json!({ "dataset": indicator.numerator.dataset, "shared": shared })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(indicator.id)
+    }
+
+    /// Shares (or stops sharing) one of the organisation's own indicators.
+    pub async fn share_indicator(
+        &self,
+        actor: &Actor,
+        id: &str,
+        shared: bool,
+    ) -> Result<(), StoreError> {
+        self.require(
+            actor,
+            Permission::DefineIndicators,
+            "dashboard.indicator.share",
+        )
+        .await?;
+        let owner: Option<i64> = sqlx::query("SELECT org_id FROM own_indicators WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.db.pool)
+            .await?
+            .map(|r| r.try_get("org_id"))
+            .transpose()?;
+        if owner != Some(actor.org_id()) {
+            return Err(self.not_found(actor, "indicator", id, owner).await);
+        }
+        let mut tx = self.db.begin().await?;
+        sqlx::query("UPDATE own_indicators SET shared = $1 WHERE id = $2")
+            .bind(i64::from(shared))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        append(
+            &mut tx,
+            &self.audit_key,
+            Entry::new(Who::actor(actor), "dashboard.indicator.share")
+                .object("indicator", id)
+                .subject_org(actor.org_id())
+                .detail(json!({ "shared": shared })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The own indicators the actor may see: its organisation's and those others share.
+    pub async fn own_indicators(&self, actor: &Actor) -> Result<Vec<OwnIndicator>, StoreError> {
+        self.require(actor, Permission::ViewDashboards, "dashboard.indicators")
+            .await?;
+        let rows = sqlx::query(
+            "SELECT i.org_id, o.name, i.definition, i.shared FROM own_indicators i \
+             JOIN organisations o ON o.id = i.org_id WHERE i.org_id = $1 OR i.shared = 1 ORDER BY i.id",
+        )
+        .bind(actor.org_id())
+        .fetch_all(&self.db.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let org_id: i64 = r.try_get("org_id")?;
+                let definition: String = r.try_get("definition")?;
+                Ok(OwnIndicator {
+                    indicator: serde_json::from_str(&definition)
+                        .map_err(|e| StoreError::Internal(format!("own indicator: {e}")))?,
+                    org_id,
+                    org_name: r.try_get("name")?,
+                    shared: r.try_get::<i64, _>("shared")? != 0,
+                    own: org_id == actor.org_id(),
+                })
+            })
+            .collect()
+    }
+
+    /// The inputs of an own indicator the actor may see; another organisation's unshared
+    /// one is not found (and the attempt audited).
+    pub async fn own_indicator_inputs(
+        &self,
+        actor: &Actor,
+        id: &str,
+        year: &str,
+    ) -> Result<(Indicator, Inputs), StoreError> {
+        let visible = self
+            .own_indicators(actor)
+            .await?
+            .into_iter()
+            .find(|o| o.indicator.id == id);
+        let Some(own) = visible else {
+            let owner: Option<i64> = sqlx::query("SELECT org_id FROM own_indicators WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.db.pool)
+                .await?
+                .map(|r| r.try_get("org_id"))
+                .transpose()?;
+            return Err(self.not_found(actor, "indicator", id, owner).await);
+        };
+        let inputs = self.inputs(&own.indicator, year, false).await?;
+        Ok((own.indicator, inputs))
+    }
+
+    /// The years of an own indicator's numerator (no access check: call after
+    /// [`Store::own_indicators`] gave it).
+    pub async fn own_indicator_years(
+        &self,
+        indicator: &Indicator,
+    ) -> Result<Vec<String>, StoreError> {
+        let n = &indicator.numerator;
+        let rows = sqlx::query(
+            "SELECT DISTINCT period FROM observations WHERE dataset = $1 AND measure = $2 \
+             AND category = $3 AND value IS NOT NULL ORDER BY period",
+        )
+        .bind(&n.dataset)
+        .bind(&n.measure)
+        .bind(&n.category)
+        .fetch_all(&self.db.pool)
+        .await?;
+        rows.iter()
+            .map(|r| r.try_get::<String, _>("period").map_err(Into::into))
+            .collect()
+    }
 }

@@ -86,6 +86,15 @@ macro_rules! migrations {
                 "jobs",
                 include_str!(concat!("../migrations/", $backend, "/0004_jobs.sql")),
             ),
+            (
+                5,
+                "own_indicators",
+                include_str!(concat!(
+                    "../migrations/",
+                    $backend,
+                    "/0005_own_indicators.sql"
+                )),
+            ),
         ]
     };
 }

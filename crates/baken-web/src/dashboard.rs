@@ -33,6 +33,14 @@ struct Cache {
     shapes: HashMap<&'static str, Arc<MapShapes>>,
 }
 
+/// Where an indicator's figures come from: the public catalogue, or an organisation's own
+/// definitions, read with the actor's rights (never cached, so every read is checked).
+#[derive(Clone, Copy)]
+pub enum Scope<'a> {
+    Public,
+    Own(&'a baken_store::Actor),
+}
+
 /// An area as dashboards name it.
 #[derive(Debug, Clone)]
 pub struct AreaName {
@@ -200,6 +208,44 @@ impl Dashboards {
             }
         }
         Ok(computed)
+    }
+
+    /// The years of an indicator in `scope`.
+    pub async fn years_in(
+        &self,
+        store: &Store,
+        scope: Scope<'_>,
+        indicator: &Indicator,
+    ) -> Result<Arc<Vec<String>>, AppError> {
+        match scope {
+            Scope::Public => self.years(store, indicator).await,
+            Scope::Own(_) => Ok(Arc::new(store.own_indicator_years(indicator).await?)),
+        }
+    }
+
+    /// The figures of an indicator in `scope` and `year`.
+    pub async fn figures_in(
+        &self,
+        store: &Store,
+        scope: Scope<'_>,
+        indicator: &Indicator,
+        year: &str,
+    ) -> Result<Arc<IndicatorYear>, AppError> {
+        match scope {
+            Scope::Public => self.figures(store, indicator, year).await,
+            Scope::Own(actor) => {
+                let municipalities = self.municipalities(store).await?;
+                let (checked, inputs) = store
+                    .own_indicator_inputs(actor, &indicator.id, year)
+                    .await?;
+                Ok(Arc::new(IndicatorYear::compute(
+                    &checked,
+                    year,
+                    &municipalities,
+                    &inputs,
+                )))
+            }
+        }
     }
 
     /// The year asked for, or the latest with data; an error naming the years there are.

@@ -128,6 +128,24 @@ pub(crate) fn registry() -> Vec<Route> {
         ),
         route(
             "GET",
+            "/zicht/eigen",
+            P(Permission::ViewDashboards),
+            get(pages::dashboard::own_indicators),
+        ),
+        route(
+            "POST",
+            "/zicht/eigen",
+            P(Permission::DefineIndicators),
+            post(pages::dashboard::define_own),
+        ),
+        route(
+            "POST",
+            "/zicht/eigen/{id}/delen",
+            P(Permission::DefineIndicators),
+            post(pages::dashboard::share_own),
+        ),
+        route(
+            "GET",
             "/zicht/export/{file}",
             P(Permission::ExportDashboard),
             get(pages::dashboard::export),

@@ -83,6 +83,8 @@ impl Unit {
 pub enum Origin {
     Cbs,
     Synthetisch,
+    /// An organisation's own imported data.
+    Eigen,
 }
 
 /// Which direction of the value deserves attention.

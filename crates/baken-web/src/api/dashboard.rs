@@ -47,6 +47,7 @@ fn indicator_json(i: &Indicator, years: Vec<String>) -> IndicatorJson {
         herkomst: match i.origin {
             baken_domain::dashboard::Origin::Cbs => "cbs",
             baken_domain::dashboard::Origin::Synthetisch => "synthetisch",
+            baken_domain::dashboard::Origin::Eigen => "eigen",
         }
         .to_owned(),
         bron: i.source.clone(),

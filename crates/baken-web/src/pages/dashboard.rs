@@ -324,6 +324,8 @@ pub struct IndicatorCard {
     pub caveat: String,
     pub unit: String,
     pub synthetic: bool,
+    /// Made from an organisation's own data.
+    pub own: bool,
     pub source: String,
     pub licence: String,
     pub year: String,
@@ -351,6 +353,8 @@ struct ThemePage {
     year: String,
     /// The indicators, rendered once per area, theme, year, language and export right.
     cards_html: std::sync::Arc<String>,
+    /// The organisation's own indicators of the theme, rendered for this request.
+    own_html: Option<String>,
 }
 
 /// The indicators of a theme page: the part that is the same for every user.
@@ -429,7 +433,20 @@ pub(crate) async fn theme_page(
         check_level(first, &area)?;
     }
     // The years of the theme: those of any of its indicators.
+    // The organisation's own indicators of this theme (and those shared with it): read with
+    // the actor's rights every time, never cached.
+    let own: Vec<Indicator> = state
+        .store
+        .own_indicators(&actor)
+        .await?
+        .into_iter()
+        .map(|o| o.indicator)
+        .filter(|i| i.theme == theme && i.has_level(area.level()))
+        .collect();
     let mut all_years = BTreeSet::new();
+    for i in &own {
+        all_years.extend(state.store.own_indicator_years(i).await?);
+    }
     for i in &indicators {
         all_years.extend(
             state
@@ -462,8 +479,18 @@ pub(crate) async fn theme_page(
     let cards_html = match state.dashboards.fragment(&state.store, &key).await? {
         Some(html) => html,
         None => {
-            let cards =
-                theme_cards(&state, &detail, &area, theme, &indicators, &year, lang).await?;
+            let cards = theme_cards(
+                &state,
+                crate::dashboard::Scope::Public,
+                "",
+                &detail,
+                &area,
+                theme,
+                &indicators,
+                &year,
+                lang,
+            )
+            .await?;
             let html = std::sync::Arc::new(
                 ThemeCards {
                     i18n: lang,
@@ -479,6 +506,34 @@ pub(crate) async fn theme_page(
             html
         }
     };
+    let own_html = if own.is_empty() {
+        None
+    } else {
+        let refs: Vec<&Indicator> = own.iter().collect();
+        let (cards, map_defs) = theme_cards(
+            &state,
+            crate::dashboard::Scope::Own(&actor),
+            "eigen-",
+            &detail,
+            &area,
+            theme,
+            &refs,
+            &year,
+            lang,
+        )
+        .await?;
+        Some(
+            ThemeCards {
+                i18n: lang,
+                theme: theme.code(),
+                year: year.clone(),
+                cards,
+                map_defs,
+                can_export: false,
+            }
+            .render()?,
+        )
+    };
     let themes = catalogue
         .themes()
         .into_iter()
@@ -491,6 +546,7 @@ pub(crate) async fn theme_page(
     let mut shell = Shell::build(&state, &ctx, "zicht-title").await;
     shell.title = format!("{} – {}", theme_label(theme, lang), detail.area.name);
     let page = ThemePage {
+        own_html,
         shell,
         code: detail.area.code.clone(),
         theme: theme.code(),
@@ -503,8 +559,11 @@ pub(crate) async fn theme_page(
 }
 
 /// The cards of a theme page and the map geometry they draw from.
+#[allow(clippy::too_many_arguments)]
 async fn theme_cards(
     state: &AppState,
+    scope: crate::dashboard::Scope<'_>,
+    prefix: &str,
     detail: &baken_store::area::AreaDetail,
     area: &AreaCode,
     theme: Theme,
@@ -536,7 +595,10 @@ async fn theme_cards(
     let mut cards = Vec::new();
     let mut map_defs: Vec<(AreaLevel, String)> = Vec::new();
     for (n, indicator) in indicators.iter().enumerate() {
-        let years = state.dashboards.years(&state.store, indicator).await?;
+        let years = state
+            .dashboards
+            .years_in(&state.store, scope, indicator)
+            .await?;
         let name = indicator.name.get(lang.code()).to_owned();
         let unit = unit_label(indicator, lang);
         let mut card = IndicatorCard {
@@ -546,6 +608,7 @@ async fn theme_cards(
             caveat: indicator.caveat.get(lang.code()).to_owned(),
             unit: unit.clone(),
             synthetic: indicator.origin == Origin::Synthetisch,
+            own: indicator.origin == Origin::Eigen,
             source: indicator.source.clone(),
             licence: indicator.licence.clone(),
             year: year.clone(),
@@ -566,7 +629,10 @@ async fn theme_cards(
         let mut nl_points = Vec::new();
         let mut chosen: Option<std::sync::Arc<IndicatorYear>> = None;
         for y in years.iter() {
-            let figures = state.dashboards.figures(&state.store, indicator, y).await?;
+            let figures = state
+                .dashboards
+                .figures_in(&state.store, scope, indicator, y)
+                .await?;
             let own = figures.figure(&area);
             let national = figures.figure(&nl);
             own_points.push((y.clone(), own.value()));
@@ -598,7 +664,7 @@ async fn theme_cards(
         );
         let trend_desc = lang.t_args("zicht-trend-desc", &[("unit", unit.clone())]);
         card.trend_svg = LineChart {
-            id_prefix: &format!("trend-{n}"),
+            id_prefix: &format!("{prefix}trend-{n}"),
             title: &trend_title,
             description: &trend_desc,
             unit: &unit,
@@ -651,7 +717,7 @@ async fn theme_cards(
         if let Some(level) = indicator.map_level()
             && let Some(shapes) = state.dashboards.shapes(&state.store, level).await?
         {
-            let defs_prefix = format!("vorm-{}", level.code());
+            let defs_prefix = format!("{prefix}vorm-{}", level.code());
             if !map_defs.iter().any(|(l, _)| *l == level) {
                 map_defs.push((level, shapes.shared_defs(&defs_prefix)));
             }
@@ -696,7 +762,7 @@ async fn theme_cards(
             let suppressed = lang.t("zicht-legend-suppressed");
             card.map_svg = Some(
                 Choropleth {
-                    id_prefix: &format!("map-{n}"),
+                    id_prefix: &format!("{prefix}map-{n}"),
                     title: &map_title,
                     description: &map_desc,
                     unit: &unit,
@@ -1265,4 +1331,316 @@ pub(crate) async fn sectors(
         churn_rows,
     };
     Ok(Html(page.render()?).into_response())
+}
+
+/// One own indicator in the list.
+pub struct OwnRow {
+    pub id: String,
+    pub name: String,
+    pub theme: String,
+    pub theme_code: &'static str,
+    pub org: String,
+    pub own: bool,
+    pub shared: bool,
+}
+
+/// A series to choose in the form: `dataset|measure|category` and its label.
+pub struct SeriesOption {
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "zicht_own.html")]
+struct OwnPage {
+    shell: Shell,
+    rows: Vec<OwnRow>,
+    series: Vec<SeriesOption>,
+    themes: Vec<(&'static str, String)>,
+    can_define: bool,
+    own_area: String,
+    errors: Vec<(String, String)>,
+    form: OwnForm,
+}
+
+/// The form that defines an own indicator.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub(crate) struct OwnForm {
+    #[serde(default)]
+    pub naam: String,
+    #[serde(default)]
+    pub naam_en: String,
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub thema: String,
+    #[serde(default)]
+    pub teller: String,
+    /// geen, inwoners-1000, inwoners-10000, or a series (then a percentage).
+    #[serde(default)]
+    pub noemer: String,
+    #[serde(default)]
+    pub definitie: String,
+    #[serde(default)]
+    pub kanttekening: String,
+    #[serde(default)]
+    pub gedeeld: Option<String>,
+}
+
+async fn own_page_render(
+    state: &AppState,
+    actor: &baken_store::Actor,
+    ctx: &crate::context::RequestContext,
+    errors: Vec<(String, String)>,
+    form: OwnForm,
+    notice: Option<&str>,
+) -> Result<String, AppError> {
+    let lang = ctx.lang;
+    let rows = state
+        .store
+        .own_indicators(actor)
+        .await?
+        .into_iter()
+        .map(|o| OwnRow {
+            id: o.indicator.id.clone(),
+            name: o.indicator.name.get(lang.code()).to_owned(),
+            theme: theme_label(o.indicator.theme, lang),
+            theme_code: o.indicator.theme.code(),
+            org: o.org_name,
+            own: o.own,
+            shared: o.shared,
+        })
+        .collect();
+    let series = state
+        .store
+        .own_series(actor)
+        .await?
+        .into_iter()
+        .map(|s| SeriesOption {
+            value: format!("{}|{}|{}", s.dataset, s.measure, s.category),
+            label: format!(
+                "{} – {}{}",
+                s.title,
+                s.measure,
+                if s.category.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", s.category)
+                }
+            ),
+        })
+        .collect();
+    let own_area = state
+        .store
+        .organisation_by_code(actor.org_code().as_str())
+        .await?
+        .and_then(|o| o.municipality_code)
+        .unwrap_or_else(|| "NL01".to_owned());
+    let mut shell = Shell::build(state, ctx, "zicht-own-title")
+        .await
+        .with_notice(notice);
+    shell.title = lang.t("zicht-own-title");
+    let page = OwnPage {
+        shell,
+        rows,
+        series,
+        themes: Theme::ALL
+            .into_iter()
+            .map(|t| (t.code(), theme_label(t, lang)))
+            .collect(),
+        can_define: actor.can(baken_domain::auth::Permission::DefineIndicators),
+        own_area,
+        errors,
+        form,
+    };
+    Ok(page.render()?)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct NoticeQuery {
+    pub melding: Option<String>,
+}
+
+/// `/zicht/eigen`: the organisation's own indicators, those shared with it, and the form.
+pub(crate) async fn own_indicators(
+    State(state): State<AppState>,
+    SignedIn(actor, ctx): SignedIn,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    let html = own_page_render(
+        &state,
+        &actor,
+        &ctx,
+        Vec::new(),
+        OwnForm::default(),
+        q.melding.as_deref(),
+    )
+    .await?;
+    Ok(Html(html).into_response())
+}
+
+fn split_series(value: &str) -> Option<baken_domain::dashboard::Input> {
+    let mut parts = value.splitn(3, '|');
+    Some(baken_domain::dashboard::Input {
+        dataset: parts.next()?.to_owned(),
+        measure: parts.next()?.to_owned(),
+        category: parts.next()?.to_owned(),
+    })
+}
+
+/// `POST /zicht/eigen`: defines an indicator; problems are shown beside the form.
+pub(crate) async fn define_own(
+    State(state): State<AppState>,
+    SignedIn(actor, ctx): SignedIn,
+    axum::Form(form): axum::Form<OwnForm>,
+) -> Result<Response, AppError> {
+    use baken_domain::dashboard::indicator::{Denominator, Text};
+    let lang = ctx.lang;
+    let mut errors = Vec::new();
+    let theme = Theme::from_code(form.thema.trim());
+    if theme.is_none() {
+        errors.push(("thema".to_owned(), lang.t("zicht-own-error-theme")));
+    }
+    let numerator = split_series(&form.teller);
+    if numerator.is_none() {
+        errors.push(("teller".to_owned(), lang.t("zicht-own-error-series")));
+    }
+    if form.naam.trim().is_empty() || form.naam.chars().count() > 120 {
+        errors.push(("naam".to_owned(), lang.t("zicht-own-error-name")));
+    }
+    let (unit, scale, denominator) = match form.noemer.trim() {
+        "" | "geen" => (Unit::Aantal, 1.0, None),
+        "inwoners-1000" => (
+            Unit::Per1000Inwoners,
+            1000.0,
+            Some(Denominator {
+                population: true,
+                dataset: None,
+                measure: None,
+                category: None,
+            }),
+        ),
+        "inwoners-10000" => (
+            Unit::Per10000Inwoners,
+            10_000.0,
+            Some(Denominator {
+                population: true,
+                dataset: None,
+                measure: None,
+                category: None,
+            }),
+        ),
+        series => match split_series(series) {
+            Some(d) => (
+                Unit::Procent,
+                100.0,
+                Some(Denominator {
+                    population: false,
+                    dataset: Some(d.dataset),
+                    measure: Some(d.measure),
+                    category: Some(d.category),
+                }),
+            ),
+            None => {
+                errors.push(("noemer".to_owned(), lang.t("zicht-own-error-series")));
+                (Unit::Aantal, 1.0, None)
+            }
+        },
+    };
+    let (Some(theme), Some(numerator), true) = (theme, numerator, errors.is_empty()) else {
+        let html = own_page_render(&state, &actor, &ctx, errors, form, None).await?;
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response());
+    };
+    let text = |nl: &str, en: &str| Text {
+        nl: nl.trim().to_owned(),
+        en: if en.trim().is_empty() {
+            nl.trim().to_owned()
+        } else {
+            en.trim().to_owned()
+        },
+    };
+    let definition = if form.definitie.trim().is_empty() {
+        form.naam.clone()
+    } else {
+        form.definitie.clone()
+    };
+    let caveat = if form.kanttekening.trim().is_empty() {
+        lang.t("zicht-own-default-caveat")
+    } else {
+        form.kanttekening.clone()
+    };
+    let indicator = Indicator {
+        id: String::new(),
+        theme,
+        name: text(&form.naam, &form.naam_en),
+        definition: text(&definition, ""),
+        caveat: text(&caveat, ""),
+        unit,
+        scale,
+        decimals: if unit == Unit::Aantal { 0 } else { 1 },
+        origin: Origin::Eigen,
+        source: actor.org_name().to_owned(),
+        licence: lang.t("zicht-own-licence"),
+        levels: vec![
+            "gemeente".into(),
+            "politie-eenheid".into(),
+            "provincie".into(),
+            "land".into(),
+        ],
+        concern: Concern::Hoog,
+        threshold: 10,
+        numerator,
+        denominator,
+    };
+    let shared = form.gedeeld.is_some();
+    match state
+        .store
+        .define_indicator(&actor, indicator, form.code.trim(), shared)
+        .await
+    {
+        Ok(_) => Ok(see_other("/zicht/eigen?melding=indicator-defined")),
+        Err(baken_store::StoreError::Invalid { field, reason }) => {
+            let html = own_page_render(
+                &state,
+                &actor,
+                &ctx,
+                vec![(field.to_owned(), reason)],
+                form,
+                None,
+            )
+            .await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
+        }
+        Err(baken_store::StoreError::Conflict { .. }) => {
+            let html = own_page_render(
+                &state,
+                &actor,
+                &ctx,
+                vec![("code".to_owned(), lang.t("zicht-own-error-taken"))],
+                form,
+                None,
+            )
+            .await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ShareForm {
+    #[serde(default)]
+    pub gedeeld: Option<String>,
+}
+
+/// `POST /zicht/eigen/{id}/delen`: shares an own indicator with other organisations, or stops.
+pub(crate) async fn share_own(
+    State(state): State<AppState>,
+    SignedIn(actor, _ctx): SignedIn,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<ShareForm>,
+) -> Result<Response, AppError> {
+    let shared = form.gedeeld.as_deref() == Some("1");
+    state.store.share_indicator(&actor, &id, shared).await?;
+    Ok(see_other("/zicht/eigen?melding=indicator-shared"))
 }

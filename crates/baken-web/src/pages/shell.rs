@@ -60,7 +60,7 @@ const NAV: [(&str, &str); 10] = [
 ];
 
 /// Confirmations that may be shown after a redirect.
-const NOTICES: [&str; 8] = [
+const NOTICES: [&str; 10] = [
     "user-created",
     "user-updated",
     "theme-updated",
@@ -69,6 +69,8 @@ const NOTICES: [&str; 8] = [
     "second-factor-disabled",
     "token-revoked",
     "signed-out",
+    "indicator-defined",
+    "indicator-shared",
 ];
 
 /// Whether `ctx`'s caller may open the GET route at `href`, per the route registry.

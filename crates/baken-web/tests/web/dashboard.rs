@@ -417,3 +417,119 @@ async fn the_sector_analysis_drills_down_the_sbi_tree_and_never_shows_an_address
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn an_own_indicator_is_seen_by_its_organisation_and_by_others_only_when_shared() {
+    use baken_domain::area::{AreaCode, Observation};
+    use baken_domain::dataset::{Dataset, Provenance};
+    let app = TestApp::with_reference().await;
+    let token = app.token("analist@tilburg.demo").await;
+    let analyst = app.store.token_actor(&token).await.unwrap().unwrap();
+    // Tilburg's own nuisance reports, rolled up per municipality and year.
+    let obs = |area: &str, year: &str, category: &str, value: f64| Observation {
+        area: AreaCode::parse(area).unwrap(),
+        period: year.into(),
+        measure: "aantal".into(),
+        category: category.into(),
+        value: Some(value),
+        symbol: None,
+    };
+    app.store
+        .import_observations(
+            Importer::Actor(&analyst),
+            "table",
+            &Dataset {
+                code: "tilburg-overlast".into(),
+                title: "Meldingen overlast".into(),
+                source: "Gemeente Tilburg".into(),
+                licence: "intern".into(),
+            },
+            &Provenance {
+                file_name: "overlast.csv".into(),
+                checksum: "abc".into(),
+                dataset: Some("tilburg-overlast".into()),
+                source: "Gemeente Tilburg".into(),
+                licence: "intern".into(),
+                rows_read: 4,
+            },
+            &[
+                obs("GM0855", "2024", "", 440.0),
+                obs("GM0855", "2024", "soort: drugs", 45.0),
+                obs("GM0758", "2024", "", 300.0),
+                obs("GM0758", "2024", "soort: drugs", 12.0),
+            ],
+        )
+        .await
+        .unwrap();
+
+    let tilburg = app.login("analist@tilburg.demo").await;
+    let form = app.get("/zicht/eigen", &tilburg).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("tilburg-overlast|aantal|soort: drugs"));
+    let defined = app
+        .post_form(
+            "/zicht/eigen",
+            &tilburg,
+            &[
+                ("naam", "Drugsoverlast per 10.000 inwoners"),
+                ("code", "drugsoverlast"),
+                ("thema", "drugs"),
+                ("teller", "tilburg-overlast|aantal|soort: drugs"),
+                ("noemer", "inwoners-10000"),
+            ],
+        )
+        .await;
+    assert_eq!(defined.status, StatusCode::SEE_OTHER, "{}", defined.body);
+    assert_eq!(app.audit_count("dashboard.indicator.define").await, 1);
+    let id = "drugs-eigen-tilburg-drugsoverlast";
+
+    // Tilburg sees it on its drugs page, with its own figure (45 / 231,000 × 10,000 ≈ 1.9).
+    let page = app.get("/zicht/GM0855/drugs?jaar=2024", &tilburg).await;
+    assert!(page.body.contains("Drugsoverlast per 10.000 inwoners"));
+    assert!(page.body.contains(&format!(r#"data-indicator="{id}""#)));
+
+    // Breda does not, until Tilburg shares it; and cannot share it itself.
+    let breda = app.login("analist@breda.demo").await;
+    let hidden = app.get("/zicht/GM0855/drugs?jaar=2024", &breda).await;
+    assert!(!hidden.body.contains(id));
+    assert!(!app.get("/zicht/eigen", &breda).await.body.contains(id));
+    let refused = app
+        .post_form(
+            &format!("/zicht/eigen/{id}/delen"),
+            &breda,
+            &[("gedeeld", "1")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    let shared = app
+        .post_form(
+            &format!("/zicht/eigen/{id}/delen"),
+            &tilburg,
+            &[("gedeeld", "1")],
+        )
+        .await;
+    assert_eq!(shared.status, StatusCode::SEE_OTHER);
+    let seen = app.get("/zicht/GM0855/drugs?jaar=2024", &breda).await;
+    assert!(seen.body.contains(id), "shared indicators show for others");
+
+    // A series of another organisation's data cannot be used; a reader cannot define.
+    let foreign = app
+        .post_form(
+            "/zicht/eigen",
+            &breda,
+            &[
+                ("naam", "Geleend"),
+                ("code", "geleend"),
+                ("thema", "drugs"),
+                ("teller", "tilburg-overlast|aantal|"),
+                ("noemer", "geen"),
+            ],
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let reader = app.login("lezer@tilburg.demo").await;
+    let denied = app
+        .post_form("/zicht/eigen", &reader, &[("naam", "x")])
+        .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+}

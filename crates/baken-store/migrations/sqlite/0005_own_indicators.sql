@@ -1,0 +1,14 @@
+-- Indicators an organisation defines on its own imported data. The definition is the same
+-- document as a catalogue entry; `shared` makes it visible (figures only) to other
+-- organisations.
+
+CREATE TABLE own_indicators (
+    id          TEXT    PRIMARY KEY,
+    org_id      INTEGER NOT NULL REFERENCES organisations (id),
+    dataset     TEXT    NOT NULL REFERENCES datasets (code) ON DELETE CASCADE,
+    definition  TEXT    NOT NULL,
+    shared      INTEGER NOT NULL DEFAULT 0,
+    created_by  TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX own_indicators_org ON own_indicators (org_id);
