@@ -82,9 +82,9 @@ describe('Baken: signing in, language, administration, access', () => {
     assert.equal(await nav.getByRole('link', { name: 'Beheer' }).count(), 0, 'analyst sees Beheer');
     assert.equal(await nav.getByRole('link', { name: 'Audit' }).count(), 0, 'analyst sees Audit');
 
-    // The Zicht capability page is announced as coming soon.
-    await clickAndLoad(page, nav.getByRole('link', { name: 'Zicht', exact: true }), 'Zicht page');
-    assert.equal(new URL(page.url()).pathname, '/zicht');
+    // A capability still to come is announced as such.
+    await clickAndLoad(page, nav.getByRole('link', { name: 'Indicatorenmatrices', exact: true }), 'Matrices page');
+    assert.equal(new URL(page.url()).pathname, '/matrices');
     await expectVisible(page.getByRole('main').getByText('Binnenkort'), 'the "Binnenkort" badge');
 
     // Signing out returns to the login page with a notice.

@@ -15,7 +15,15 @@ pub fn csv(stamp: &[String], header: &[String], rows: &[Vec<String>]) -> Vec<u8>
         for line in stamp {
             let _ = w.write_record([line]);
         }
-        let _ = w.write_record([""]);
+        let _ = w.flush();
+    }
+    // An empty line between the stamp and the table (a record of one empty field would be
+    // written as `""`).
+    out.push(b'\n');
+    {
+        let mut w = ::csv::WriterBuilder::new()
+            .delimiter(b';')
+            .from_writer(&mut out);
         let _ = w.write_record(header);
         for row in rows {
             let _ = w.write_record(row);
@@ -99,7 +107,10 @@ mod tests {
             ],
         );
         let text = String::from_utf8(out).unwrap();
-        assert!(text.starts_with("\u{feff}Bron: CBS, CC-BY 4.0\n"));
+        assert!(
+            text.starts_with("\u{feff}Bron: CBS, CC-BY 4.0\n\ncode;waarde\n"),
+            "{text:?}"
+        );
         assert!(text.contains("\ncode;waarde\nGM0855;1.234,5\nGM0363;< 10\n"));
     }
 

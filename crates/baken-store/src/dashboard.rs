@@ -502,3 +502,17 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// Every area of the latest division by code, with its name: what labels need.
+    pub async fn area_names(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT code, name FROM areas WHERE year = (SELECT MAX(year) FROM areas) ORDER BY code",
+        )
+        .fetch_all(&self.db.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("code")?, r.try_get("name")?)))
+            .collect()
+    }
+}

@@ -140,18 +140,7 @@ impl Dashboards {
         if let Some(n) = self.lock().names.clone() {
             return Ok(n);
         }
-        let mut names = HashMap::new();
-        for level in [
-            AreaLevel::Country,
-            AreaLevel::Province,
-            AreaLevel::PoliceUnit,
-            AreaLevel::Municipality,
-        ] {
-            let page = store
-                .areas(Some(level), None, baken_store::Page::new(1, 1000))
-                .await?;
-            names.extend(page.items.into_iter().map(|a| (a.code, a.name)));
-        }
+        let names: HashMap<String, String> = store.area_names().await?.into_iter().collect();
         let names = Arc::new(names);
         self.lock().names = Some(names.clone());
         Ok(names)

@@ -237,6 +237,13 @@ async fn a_theme_page_shows_figures_a_trend_and_a_map_and_exports_stamped_tables
         "{}",
         &csv.body[..600]
     );
+    // Every municipality is named, not only the first page of them.
+    assert!(csv.body.contains("\nGM0855;Tilburg;gemeente;"));
+    assert!(csv.body.contains("\nGM1680;Aa en Hunze;gemeente;"));
+    assert!(
+        csv.body.contains("\n\nGebiedscode;Gebied;Niveau;"),
+        "an empty line before the header"
+    );
     let xlsx = app
         .get(
             "/zicht/export/context-misdrijven-per-1000-inwoners.xlsx?jaar=2024",
