@@ -1,5 +1,5 @@
-//! What people look at outside HTML: server-side SVG charts and choropleth maps, and tables
-//! exported as CSV and XLSX.
+//! What people look at outside HTML: server-side SVG charts and choropleth maps, tables
+//! exported as CSV and XLSX, and PDF reports that embed the same SVG.
 //!
 //! Every SVG produced here is self-contained and accessible: it carries a `<title>` and a
 //! `<desc>` with ids derived from the caller's `id_prefix`, referenced by `aria-labelledby`.
@@ -10,6 +10,7 @@
 pub mod chart;
 pub mod format;
 pub mod map;
+pub mod pdf;
 mod svg;
 pub mod table;
 

@@ -158,6 +158,12 @@ pub(crate) fn registry() -> Vec<Route> {
         ),
         route(
             "GET",
+            "/zicht/{code}/rapport.pdf",
+            P(Permission::ExportDashboard),
+            get(pages::dashboard::report_pdf),
+        ),
+        route(
+            "GET",
             "/zicht/{code}/sectoren",
             P(Permission::ViewDashboards),
             get(pages::dashboard::sectors),

@@ -386,3 +386,7 @@ zicht-own-error-taken = This code is in use; choose another.
 zicht-own-default-caveat = The organisation's own data: check its origin and completeness with the owner of the source.
 zicht-own-licence = Own data (not public)
 zicht-own-data = Own data
+zicht-report-stamp = Report of { $date } for { $area }. The latest year with data per indicator. Counts below the threshold, and figures from which they could be derived, are suppressed. A deviation is a pattern, not proof.
+zicht-report-synthetic = * Demo: synthetic data, not real figures.
+zicht-report-sources = Sources and licences
+zicht-report = Report (PDF)

@@ -386,3 +386,7 @@ zicht-own-error-taken = Deze code is al in gebruik; kies een andere.
 zicht-own-default-caveat = Eigen gegevens van de organisatie: lees de herkomst en de volledigheid na bij de eigenaar van de bron.
 zicht-own-licence = Eigen gegevens (niet openbaar)
 zicht-own-data = Eigen gegevens
+zicht-report-stamp = Rapport van { $date } voor { $area }. Per indicator het laatste jaar met gegevens. Aantallen onder de drempel, en cijfers waaruit die te herleiden zijn, zijn afgeschermd. Een afwijking is een patroon, geen bewijs.
+zicht-report-synthetic = * Demo: synthetische gegevens, geen werkelijke cijfers.
+zicht-report-sources = Bronnen en licenties
+zicht-report = Rapport (PDF)

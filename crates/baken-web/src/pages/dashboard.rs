@@ -165,6 +165,7 @@ struct AreaPage {
     peers: Option<String>,
     standouts: Vec<String>,
     themes: Vec<ThemeSummary>,
+    can_export: bool,
 }
 
 /// Says a standout in words: "Hennepkwekerijen per 10.000 inwoners: 3,2 tegen 1,1 gemiddeld
@@ -242,7 +243,7 @@ pub(crate) async fn area_standouts(
 /// `/zicht/{code}`: every theme at a glance and what stands out.
 pub(crate) async fn area_overview(
     State(state): State<AppState>,
-    SignedIn(_actor, ctx): SignedIn,
+    SignedIn(actor, ctx): SignedIn,
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
@@ -312,6 +313,7 @@ pub(crate) async fn area_overview(
         peers,
         standouts,
         themes,
+        can_export: actor.can(baken_domain::auth::Permission::ExportDashboard),
     };
     Ok(Html(page.render()?).into_response())
 }
@@ -1643,4 +1645,248 @@ pub(crate) async fn share_own(
     let shared = form.gedeeld.as_deref() == Some("1");
     state.store.share_indicator(&actor, &id, shared).await?;
     Ok(see_other("/zicht/eigen?melding=indicator-shared"))
+}
+
+/// `/zicht/{code}/rapport.pdf`: the municipality's dashboard as a PDF report, with what
+/// stands out, every theme's figures beside the comparisons, trend charts and maps of the
+/// indicators that stand out, and the sources with their licences.
+pub(crate) async fn report_pdf(
+    State(state): State<AppState>,
+    SignedIn(_actor, ctx): SignedIn,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    use baken_render::pdf::{Block, Report};
+    let lang = ctx.lang;
+    let detail = known_area(&state.store, &code).await?;
+    let area = AreaCode::parse(&detail.area.code).map_err(|e| AppError::Internal(e.to_string()))?;
+    let catalogue = &state.dashboards.catalogue;
+    let names = state.dashboards.area_names(&state.store).await?;
+    let municipalities = state.dashboards.municipalities(&state.store).await?;
+    let facts = municipalities.iter().find(|m| m.code == area);
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    let mut blocks = vec![Block::Note(lang.t_args(
+        "zicht-report-stamp",
+        &[
+            ("date", today.clone()),
+            (
+                "area",
+                format!("{} ({})", detail.area.name, detail.area.code),
+            ),
+        ],
+    ))];
+    // What stands out, in words.
+    let standouts = if area.level() == AreaLevel::Municipality {
+        area_standouts(&state, &area).await?
+    } else {
+        Vec::new()
+    };
+    blocks.push(Block::Heading(lang.t("zicht-standouts")));
+    if standouts.is_empty() {
+        blocks.push(Block::Paragraph(lang.t("zicht-no-standouts")));
+    }
+    for (s, year) in &standouts {
+        if let Some(i) = catalogue.get(&s.indicator) {
+            blocks.push(Block::Paragraph(format!(
+                "• {} ({year})",
+                standout_text(s, i, lang)
+            )));
+        }
+    }
+    // Every theme: the figures beside the comparisons.
+    let riec = facts
+        .and_then(|m| m.police_unit.as_ref())
+        .and_then(|c| names.get(c.as_str()))
+        .cloned()
+        .unwrap_or_default();
+    let mut sources = BTreeSet::new();
+    for theme in catalogue.themes() {
+        let mut rows = Vec::new();
+        for indicator in catalogue
+            .of_theme(theme)
+            .filter(|i| i.has_level(area.level()))
+        {
+            let Some(year) = state.dashboards.year(&state.store, indicator, None).await? else {
+                continue;
+            };
+            let figures = state
+                .dashboards
+                .figures(&state.store, indicator, &year)
+                .await?;
+            let cmp = figures.compare(&area);
+            let d = indicator.decimals;
+            rows.push(vec![
+                format!(
+                    "{} ({year}){}",
+                    indicator.name.get(lang.code()),
+                    if indicator.origin == Origin::Synthetisch {
+                        " *"
+                    } else {
+                        ""
+                    }
+                ),
+                figure_text(figures.figure(&area), indicator, figures.threshold, lang),
+                value_text(cmp.national, d, lang),
+                value_text(cmp.riec_region, d, lang),
+                value_text(cmp.peers, d, lang),
+                unit_label(indicator, lang),
+            ]);
+            sources.insert(format!("{} ({})", indicator.source, indicator.licence));
+        }
+        if rows.is_empty() {
+            continue;
+        }
+        blocks.push(Block::Heading(theme_label(theme, lang)));
+        blocks.push(Block::Table {
+            header: vec![
+                lang.t("zicht-indicator"),
+                detail.area.name.clone(),
+                lang.t("zicht-national"),
+                lang.t_args("zicht-riec", &[("region", riec.clone())]),
+                lang.t("zicht-peer-group"),
+                lang.t("zicht-unit"),
+            ],
+            rows,
+            widths: vec![0.40, 0.11, 0.11, 0.13, 0.11, 0.14],
+        });
+    }
+    blocks.push(Block::Note(lang.t("zicht-report-synthetic")));
+    // Charts and maps of what stands out (or of the first indicators when nothing does).
+    let mut chosen: Vec<&Indicator> = standouts
+        .iter()
+        .filter_map(|(s, _)| catalogue.get(&s.indicator))
+        .take(3)
+        .collect();
+    if chosen.is_empty() {
+        chosen = catalogue
+            .themes()
+            .into_iter()
+            .filter_map(|t| catalogue.of_theme(t).find(|i| i.has_level(area.level())))
+            .take(2)
+            .collect();
+    }
+    let shapes = state
+        .dashboards
+        .shapes(&state.store, AreaLevel::Municipality)
+        .await?;
+    let nl = AreaCode::parse("NL01").map_err(|e| AppError::Internal(e.to_string()))?;
+    for (n, indicator) in chosen.into_iter().enumerate() {
+        let years = state.dashboards.years(&state.store, indicator).await?;
+        let Some(last) = years.last().cloned() else {
+            continue;
+        };
+        let name = indicator.name.get(lang.code()).to_owned();
+        let unit = unit_label(indicator, lang);
+        let (mut own, mut national) = (Vec::new(), Vec::new());
+        for y in years.iter() {
+            let f = state.dashboards.figures(&state.store, indicator, y).await?;
+            own.push((y.clone(), f.figure(&area).value()));
+            national.push((y.clone(), f.figure(&nl).value()));
+        }
+        blocks.push(Block::Heading(name.clone()));
+        blocks.push(Block::Note(indicator.caveat.get(lang.code()).to_owned()));
+        let title = lang.t_args(
+            "zicht-trend-title",
+            &[
+                ("indicator", name.clone()),
+                ("area", detail.area.name.clone()),
+            ],
+        );
+        blocks.push(Block::Svg {
+            markup: LineChart {
+                id_prefix: &format!("r-trend-{n}"),
+                title: &title,
+                description: &lang.t_args("zicht-trend-desc", &[("unit", unit.clone())]),
+                unit: &unit,
+                decimals: indicator.decimals,
+                lang: render_lang(lang),
+                series: vec![
+                    Series {
+                        name: detail.area.name.clone(),
+                        points: own,
+                        emphasis: true,
+                    },
+                    Series {
+                        name: lang.t("zicht-national"),
+                        points: national,
+                        emphasis: false,
+                    },
+                ],
+            }
+            .render(),
+            width: 0.9,
+        });
+        if let Some(shapes) = &shapes
+            && indicator.map_level() == Some(AreaLevel::Municipality)
+        {
+            let figures = state
+                .dashboards
+                .figures(&state.store, indicator, &last)
+                .await?;
+            let values: Vec<(String, MapValue)> = figures
+                .level(AreaLevel::Municipality)
+                .map(|f| {
+                    (
+                        f.area.to_string(),
+                        match f.figure {
+                            Figure::Value(v) => MapValue::Value(v),
+                            Figure::Suppressed | Figure::Withheld => {
+                                MapValue::Suppressed(String::new())
+                            }
+                            Figure::Missing => MapValue::Missing,
+                        },
+                    )
+                })
+                .collect();
+            let href = |c: &str| format!("/zicht/{c}");
+            let map_title = lang.t_args(
+                "zicht-map-title",
+                &[("indicator", name.clone()), ("year", last.clone())],
+            );
+            blocks.push(Block::Svg {
+                markup: Choropleth {
+                    id_prefix: &format!("r-map-{n}"),
+                    title: &map_title,
+                    description: &lang.t_args("zicht-map-desc", &[("unit", unit.clone())]),
+                    unit: &unit,
+                    decimals: indicator.decimals,
+                    lang: render_lang(lang),
+                    values: &values,
+                    selected: Some(area.as_str()),
+                    href: &href,
+                    legend_missing: &lang.t("zicht-legend-missing"),
+                    legend_suppressed: &lang.t("zicht-legend-suppressed"),
+                }
+                .render(shapes),
+                width: 0.75,
+            });
+        }
+    }
+    blocks.push(Block::Heading(lang.t("zicht-report-sources")));
+    for s in sources {
+        blocks.push(Block::Note(s));
+    }
+    let report = Report {
+        title: lang.t_args("zicht-area-title", &[("area", detail.area.name.clone())]),
+        language: lang.code().to_owned(),
+        footer: format!("Baken · {} · {today}", detail.area.name),
+        blocks,
+    };
+    let pdf = tokio::task::spawn_blocking(move || baken_render::pdf::report(&report))
+        .await
+        .map_err(|e| AppError::Internal(format!("report: {e}")))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"baken-zicht-{}-{today}.pdf\"",
+                    detail.area.code
+                ),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
 }

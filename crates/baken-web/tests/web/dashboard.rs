@@ -253,6 +253,13 @@ async fn a_theme_page_shows_figures_a_trend_and_a_map_and_exports_stamped_tables
     assert_eq!(xlsx.status, StatusCode::OK);
     assert!(xlsx.content_type().contains("spreadsheetml"));
 
+    // The municipality's dashboard as a PDF report.
+    let pdf = app.get("/zicht/GM0363/rapport.pdf", &analyst).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.content_type(), "application/pdf");
+    assert!(pdf.body.starts_with("%PDF-"));
+    assert!(pdf.body.contains("DejaVu"), "fonts embedded");
+
     // A reader may look but not export, and is not offered the links.
     let reader = app.login("lezer@tilburg.demo").await;
     let page = app.get("/zicht/GM0363/context?jaar=2024", &reader).await;
@@ -264,6 +271,10 @@ async fn a_theme_page_shows_figures_a_trend_and_a_map_and_exports_stamped_tables
         )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get("/zicht/GM0363/rapport.pdf", &reader).await.status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 /// Loads the demo's synthetic rollups at a small scale, so that small counts occur.
