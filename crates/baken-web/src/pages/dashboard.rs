@@ -790,6 +790,56 @@ pub(crate) struct CompareQuery {
     pub gebieden: String,
     pub thema: Option<String>,
     pub jaar: Option<String>,
+    /// `csv` or `xlsx` downloads the table instead.
+    pub formaat: Option<String>,
+}
+
+/// A table as a download, stamped; `None` when no format was asked for.
+pub(crate) fn table_download(
+    actor: &baken_store::Actor,
+    format: Option<&str>,
+    name: &str,
+    stamp: &[String],
+    header: &[String],
+    rows: &[Vec<String>],
+) -> Option<Result<Response, AppError>> {
+    let format = format.map(str::trim).filter(|f| !f.is_empty())?;
+    if !actor.can(baken_domain::auth::Permission::ExportDashboard) {
+        return Some(Err(AppError::Forbidden));
+    }
+    let (body, content_type) = match format {
+        "csv" => (
+            baken_render::table::csv(stamp, header, rows),
+            "text/csv; charset=utf-8",
+        ),
+        "xlsx" => match baken_render::table::xlsx(stamp, header, rows) {
+            Ok(b) => (
+                b,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            Err(e) => return Some(Err(AppError::Internal(e.to_string()))),
+        },
+        other => {
+            return Some(Err(AppError::BadRequest {
+                detail: format!("unknown format {other:?}; csv or xlsx"),
+                params: vec![crate::error::InvalidParam {
+                    name: "formaat".into(),
+                    reason: "csv | xlsx".into(),
+                }],
+            }));
+        }
+    };
+    Some(Ok((
+        [
+            (CONTENT_TYPE, content_type.to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.{format}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()))
 }
 
 #[derive(Template)]
@@ -801,6 +851,9 @@ struct ComparePage {
     themes: Vec<(&'static str, String, bool)>,
     rows: Vec<(String, String, Vec<String>)>,
     query: String,
+    /// The validated codes, for links.
+    codes_param: String,
+    can_export: bool,
 }
 
 /// The most municipalities a comparison shows.
@@ -809,7 +862,7 @@ pub const MAX_COMPARED: usize = 5;
 /// `/zicht/vergelijk?gebieden=GM0855,GM0758&thema=drugs`: up to five side by side.
 pub(crate) async fn compare(
     State(state): State<AppState>,
-    SignedIn(_actor, ctx): SignedIn,
+    SignedIn(actor, ctx): SignedIn,
     Query(q): Query<CompareQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
@@ -884,6 +937,47 @@ pub(crate) async fn compare(
             cells,
         ));
     }
+    let header: Vec<String> = std::iter::once(lang.t("zicht-indicator"))
+        .chain(areas.iter().map(|(_, n)| n.clone()))
+        .chain([lang.t("zicht-unit")])
+        .collect();
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(name, unit, cells)| {
+            std::iter::once(name.clone())
+                .chain(cells.iter().cloned())
+                .chain([unit.clone()])
+                .collect()
+        })
+        .collect();
+    let stamp = vec![
+        format!(
+            "{}: {}",
+            lang.t("zicht-compare-title"),
+            areas
+                .iter()
+                .map(|(c, n)| format!("{n} ({c})"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        format!(
+            "{}: {}",
+            lang.t("export-made"),
+            time::OffsetDateTime::now_utc().date()
+        ),
+        lang.t("zicht-report-synthetic"),
+        lang.t_args("export-disclosure", &[("threshold", "10".to_owned())]),
+    ];
+    if let Some(download) = table_download(
+        &actor,
+        q.formaat.as_deref(),
+        "baken-vergelijking",
+        &stamp,
+        &header,
+        &table,
+    ) {
+        return download;
+    }
     let municipalities = state.dashboards.municipalities(&state.store).await?;
     let mut options: Vec<AreaOption> = municipalities
         .iter()
@@ -896,6 +990,11 @@ pub(crate) async fn compare(
     options.sort_by(|a, b| a.name.cmp(&b.name));
     let mut shell = Shell::build(&state, &ctx, "zicht-compare-title").await;
     shell.title = lang.t("zicht-compare-title");
+    let codes_param = areas
+        .iter()
+        .map(|(c, _)| c.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
     let page = ComparePage {
         shell,
         areas,
@@ -907,6 +1006,8 @@ pub(crate) async fn compare(
             .collect(),
         rows,
         query: q.gebieden.clone(),
+        codes_param,
+        can_export: actor.can(baken_domain::auth::Permission::ExportDashboard),
     };
     Ok(Html(page.render()?).into_response())
 }
@@ -1119,19 +1220,22 @@ struct SectorPage {
     crowded: Option<String>,
     churn_svg: String,
     churn_rows: Vec<(String, String, String)>,
+    can_export: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct SectorQuery {
     pub sbi: Option<String>,
     pub jaar: Option<String>,
+    /// `csv` or `xlsx` downloads the table instead.
+    pub formaat: Option<String>,
 }
 
 /// `/zicht/{code}/sectoren?sbi=96&jaar=2024`: establishments per SBI code against the
 /// Netherlands and the peers, drilled down the SBI tree, with openings and closings.
 pub(crate) async fn sectors(
     State(state): State<AppState>,
-    SignedIn(_actor, ctx): SignedIn,
+    SignedIn(actor, ctx): SignedIn,
     Path(code): Path<String>,
     Query(q): Query<SectorQuery>,
 ) -> Result<Response, AppError> {
@@ -1218,6 +1322,59 @@ pub(crate) async fn sectors(
                 closed: count_text(&f_closed, &closed, &area),
             });
         }
+    }
+    let header = vec![
+        "SBI".to_owned(),
+        lang.t("zicht-active"),
+        lang.t("unit-per-10000-inwoners"),
+        lang.t("zicht-national"),
+        lang.t("zicht-peer-group"),
+        lang.t("zicht-opened"),
+        lang.t("zicht-closed"),
+    ];
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                format!("{} {}", r.code, r.description),
+                r.active.clone(),
+                r.rate.clone(),
+                r.national.clone(),
+                r.peers.clone(),
+                r.opened.clone(),
+                r.closed.clone(),
+            ]
+        })
+        .collect();
+    let stamp = vec![
+        format!(
+            "{}: {} ({}), {year}",
+            lang.t("zicht-sectors-title"),
+            detail.area.name,
+            detail.area.code
+        ),
+        format!(
+            "{}: {}, {}",
+            lang.t("export-source"),
+            baken_import::synthetic::SYNTHETIC_SOURCE,
+            baken_import::synthetic::SYNTHETIC_LICENCE
+        ),
+        format!(
+            "{}: {}",
+            lang.t("export-made"),
+            time::OffsetDateTime::now_utc().date()
+        ),
+        lang.t_args("export-disclosure", &[("threshold", "10".to_owned())]),
+    ];
+    if let Some(download) = table_download(
+        &actor,
+        q.formaat.as_deref(),
+        &format!("baken-sectoren-{}-{year}", detail.area.code),
+        &stamp,
+        &header,
+        &table,
+    ) {
+        return download;
     }
     // Openings and closings over the years, for the chosen code (or all establishments).
     let (opened, closed) = (
@@ -1331,6 +1488,7 @@ pub(crate) async fn sectors(
         crowded,
         churn_svg,
         churn_rows,
+        can_export: actor.can(baken_domain::auth::Permission::ExportDashboard),
     };
     Ok(Html(page.render()?).into_response())
 }

@@ -253,6 +253,28 @@ async fn a_theme_page_shows_figures_a_trend_and_a_map_and_exports_stamped_tables
     assert_eq!(xlsx.status, StatusCode::OK);
     assert!(xlsx.content_type().contains("spreadsheetml"));
 
+    // The comparison of up to five municipalities, on the page and as a table download.
+    let compared = app
+        .get("/zicht/vergelijk?gebieden=GM0855,GM0758,GM0363", &analyst)
+        .await;
+    assert_eq!(compared.status, StatusCode::OK);
+    assert!(compared.body.contains("Tilburg") && compared.body.contains("Breda"));
+    let table = app
+        .get(
+            "/zicht/vergelijk?gebieden=GM0855,GM0758&formaat=csv",
+            &analyst,
+        )
+        .await;
+    assert_eq!(table.status, StatusCode::OK);
+    assert!(table.body.contains(";Tilburg;Breda;"), "{}", table.body);
+    let six = app
+        .get(
+            "/zicht/vergelijk?gebieden=GM0855,GM0758,GM0363,GM0599,GM0344,GM0518",
+            &analyst,
+        )
+        .await;
+    assert_eq!(six.status, StatusCode::BAD_REQUEST);
+
     // The municipality's dashboard as a PDF report.
     let pdf = app.get("/zicht/GM0363/rapport.pdf", &analyst).await;
     assert_eq!(pdf.status, StatusCode::OK);
@@ -273,6 +295,12 @@ async fn a_theme_page_shows_figures_a_trend_and_a_map_and_exports_stamped_tables
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert_eq!(
         app.get("/zicht/GM0363/rapport.pdf", &reader).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get("/zicht/vergelijk?gebieden=GM0855&formaat=csv", &reader)
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
 }
