@@ -90,7 +90,7 @@ pub struct ThemeLink {
 #[template(path = "zicht_index.html")]
 struct IndexPage {
     shell: Shell,
-    areas: Vec<AreaOption>,
+    groups: Vec<(String, Vec<AreaOption>)>,
     themes: Vec<ThemeLink>,
 }
 
@@ -109,18 +109,30 @@ pub(crate) async fn index(
         .organisation_by_code(actor.org_code().as_str())
         .await?
         .and_then(|o| o.municipality_code);
-    let municipalities = state.dashboards.municipalities(&state.store).await?;
-    let mut areas = vec![AreaOption {
-        code: "NL01".into(),
-        name: "Nederland".into(),
-        selected: own.is_none(),
-    }];
-    areas.extend(municipalities.iter().map(|m| AreaOption {
-        code: m.code.to_string(),
-        name: m.name.clone(),
-        selected: own.as_deref() == Some(m.code.as_str()),
-    }));
-    areas[1..].sort_by(|a, b| a.name.cmp(&b.name));
+    // Grouped: the Netherlands, RIEC regions (police units), provinces, municipalities.
+    let names = state.dashboards.area_names(&state.store).await?;
+    let mut groups: Vec<(String, Vec<AreaOption>)> = Vec::new();
+    for (prefix, label) in [
+        ("NL", "level-land"),
+        ("RE", "level-politie-eenheid"),
+        ("PV", "level-provincie"),
+        ("GM", "level-gemeente"),
+    ] {
+        let mut options: Vec<AreaOption> = names
+            .iter()
+            .filter(|(code, _)| code.starts_with(prefix))
+            .map(|(code, name)| AreaOption {
+                code: code.clone(),
+                name: name.clone(),
+                selected: match &own {
+                    Some(own) => own == code,
+                    None => code == "NL01",
+                },
+            })
+            .collect();
+        options.sort_by(|a, b| a.name.cmp(&b.name));
+        groups.push((ctx.lang.t(label), options));
+    }
     let themes = state
         .dashboards
         .catalogue
@@ -134,7 +146,7 @@ pub(crate) async fn index(
         .collect();
     let page = IndexPage {
         shell: Shell::build(&state, &ctx, "zicht-title").await,
-        areas,
+        groups,
         themes,
     };
     Ok(Html(page.render()?).into_response())
