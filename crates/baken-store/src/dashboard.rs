@@ -516,3 +516,19 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// When the data of a dataset was last loaded (milliseconds since the epoch): its own
+    /// latest import, or the loading of the shipped reference data for the datasets in it.
+    pub async fn data_date(&self, dataset: &str) -> Result<Option<i64>, StoreError> {
+        let row = sqlx::query(
+            "SELECT MAX(imported_at) AS at FROM imports WHERE dataset = $1 \
+             OR (kind = 'reference-bundle' AND $1 IN (SELECT code FROM datasets WHERE org_id IS NULL) \
+                 AND NOT EXISTS (SELECT 1 FROM imports i WHERE i.dataset = $1))",
+        )
+        .bind(dataset)
+        .fetch_one(&self.db.pool)
+        .await?;
+        Ok(row.try_get::<Option<i64>, _>("at")?)
+    }
+}

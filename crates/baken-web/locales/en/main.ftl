@@ -390,3 +390,4 @@ zicht-report-stamp = Report of { $date } for { $area }. The latest year with dat
 zicht-report-synthetic = * Demo: synthetic data, not real figures.
 zicht-report-sources = Sources and licences
 zicht-report = Report (PDF)
+export-data-date = Data loaded on

@@ -390,3 +390,4 @@ zicht-report-stamp = Rapport van { $date } voor { $area }. Per indicator het laa
 zicht-report-synthetic = * Demo: synthetische gegevens, geen werkelijke cijfers.
 zicht-report-sources = Bronnen en licenties
 zicht-report = Rapport (PDF)
+export-data-date = Gegevens geladen op

@@ -1072,7 +1072,17 @@ pub(crate) async fn export_rows(
 }
 
 /// The stamp above every export: filters, data date and sources with licences.
-pub(crate) fn export_stamp(indicator: &Indicator, year: &str, lang: Lang) -> Vec<String> {
+pub(crate) fn export_stamp(
+    indicator: &Indicator,
+    year: &str,
+    data_date: Option<i64>,
+    lang: Lang,
+) -> Vec<String> {
+    let date = |ms: i64| {
+        time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+            .map(|t| t.date().to_string())
+            .unwrap_or_default()
+    };
     vec![
         format!(
             "{}: {}",
@@ -1085,6 +1095,11 @@ pub(crate) fn export_stamp(indicator: &Indicator, year: &str, lang: Lang) -> Vec
             lang.t("export-source"),
             indicator.source,
             indicator.licence
+        ),
+        format!(
+            "{}: {}",
+            lang.t("export-data-date"),
+            data_date.map(date).unwrap_or_else(|| "–".to_owned())
         ),
         format!(
             "{}: {}",
@@ -1121,7 +1136,8 @@ pub(crate) async fn export(
             detail: format!("{id}: no data in any year"),
         })?;
     let (header, rows) = export_rows(&state, indicator, &year, lang).await?;
-    let stamp = export_stamp(indicator, &year, lang);
+    let data_date = state.store.data_date(&indicator.numerator.dataset).await?;
+    let stamp = export_stamp(indicator, &year, data_date, lang);
     let name = format!("baken-{id}-{year}.{kind}");
     let (body, content_type) = if kind == "csv" {
         (

@@ -233,6 +233,10 @@ async fn a_theme_page_shows_figures_a_trend_and_a_map_and_exports_stamped_tables
     assert!(csv.body.contains("CC-BY 4.0"));
     assert!(csv.body.contains("Jaar: 2024"));
     assert!(
+        csv.body.contains("Gegevens geladen op: 20"),
+        "the data date is stamped"
+    );
+    assert!(
         csv.body.contains("\nGM0363;Amsterdam;gemeente;89,1\n"),
         "{}",
         &csv.body[..600]
