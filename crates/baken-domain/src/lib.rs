@@ -12,5 +12,6 @@ pub mod auth;
 pub mod codes;
 pub mod dashboard;
 pub mod dataset;
+pub mod matrix;
 pub mod org;
 pub mod table;

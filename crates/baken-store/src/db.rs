@@ -95,6 +95,11 @@ macro_rules! migrations {
                     "/0005_own_indicators.sql"
                 )),
             ),
+            (
+                6,
+                "matrix",
+                include_str!(concat!("../migrations/", $backend, "/0006_matrix.sql")),
+            ),
         ]
     };
 }

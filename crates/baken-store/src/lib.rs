@@ -18,6 +18,7 @@ mod db;
 pub mod demo;
 mod error;
 pub mod job;
+pub mod matrix;
 pub mod org;
 mod sql;
 pub mod table;

@@ -36,6 +36,7 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub metrics: Arc<metrics::Metrics>,
     pub dashboards: Arc<dashboard::Dashboards>,
+    pub matrices: Arc<baken_domain::matrix::Matrices>,
 }
 
 impl AppState {
@@ -49,6 +50,10 @@ impl AppState {
             dashboards: Arc::new(
                 dashboard::Dashboards::shipped()
                     .unwrap_or_else(|e| panic!("the shipped indicator catalogue: {e}")),
+            ),
+            matrices: Arc::new(
+                baken_import::matrix::shipped_matrices()
+                    .unwrap_or_else(|e| panic!("the shipped indicator matrices: {e}")),
             ),
         }
     }

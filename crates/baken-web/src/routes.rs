@@ -8,7 +8,7 @@ use axum::Extension;
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, get, post, put};
 use baken_domain::auth::Permission;
 use serde_json::json;
 
@@ -178,7 +178,49 @@ pub(crate) fn registry() -> Vec<Route> {
             "GET",
             "/matrices",
             P(Permission::ViewMatrices),
-            get(pages::shell::capability),
+            get(pages::matrix::index),
+        ),
+        route(
+            "GET",
+            "/matrices/bronnen",
+            P(Permission::ViewMatrices),
+            get(pages::matrix::sources),
+        ),
+        route(
+            "GET",
+            "/matrices/inventaris",
+            P(Permission::ViewMatrices),
+            get(pages::matrix::inventory),
+        ),
+        route(
+            "POST",
+            "/matrices/inventaris",
+            P(Permission::EditInventory),
+            post(pages::matrix::save_inventory),
+        ),
+        route(
+            "GET",
+            "/matrices/acties",
+            P(Permission::ViewMatrices),
+            get(pages::matrix::actions),
+        ),
+        route(
+            "POST",
+            "/matrices/acties",
+            P(Permission::EditInventory),
+            post(pages::matrix::add_action),
+        ),
+        route(
+            "POST",
+            "/matrices/acties/{id}/status",
+            P(Permission::EditInventory),
+            post(pages::matrix::action_status),
+        ),
+        route(
+            "GET",
+            "/matrices/{id}",
+            P(Permission::ViewMatrices),
+            get(pages::matrix::phenomenon),
         ),
         route(
             "GET",
@@ -365,6 +407,42 @@ pub(crate) fn registry() -> Vec<Route> {
             "/api/v1/gebieden/{code}/opvallend",
             P(Permission::ViewDashboards),
             get(api::dashboard::standouts),
+        ),
+        route(
+            "GET",
+            "/api/v1/fenomenen",
+            P(Permission::ViewMatrices),
+            get(api::matrix::phenomena),
+        ),
+        route(
+            "GET",
+            "/api/v1/fenomenen/{id}",
+            P(Permission::ViewMatrices),
+            get(api::matrix::phenomenon),
+        ),
+        route(
+            "GET",
+            "/api/v1/fenomenen/{id}/dekking",
+            P(Permission::ViewMatrices),
+            get(api::matrix::phenomenon_coverage),
+        ),
+        route(
+            "GET",
+            "/api/v1/bronnen",
+            P(Permission::ViewMatrices),
+            get(api::matrix::sources),
+        ),
+        route(
+            "GET",
+            "/api/v1/inventaris",
+            P(Permission::ViewMatrices),
+            get(api::matrix::inventory),
+        ),
+        route(
+            "PUT",
+            "/api/v1/inventaris",
+            P(Permission::EditInventory),
+            put(api::matrix::replace_inventory),
         ),
         route(
             "GET",

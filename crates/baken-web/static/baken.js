@@ -14,6 +14,10 @@ document.addEventListener("DOMContentLoaded", () => {
     summary.setAttribute("tabindex", "-1");
     summary.focus();
   }
+  // Print buttons (the print stylesheet leaves the navigation and filters out).
+  for (const button of document.querySelectorAll("button[data-print]")) {
+    button.addEventListener("click", () => window.print());
+  }
   // Copy buttons next to a one-time secret (an API token).
   for (const button of document.querySelectorAll("button[data-copy]")) {
     button.hidden = false;

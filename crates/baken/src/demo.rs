@@ -44,3 +44,94 @@ pub async fn load_microdata(store: &Store, scale: u64, seed: u64) -> Result<usiz
     }
     Ok(stored)
 }
+
+/// Tilburg's inventory, partly filled in, and an action list: so that coverage and gaps show
+/// on first start. Sources the catalogue does not have are skipped.
+pub async fn load_matrix_demo(store: &Store) -> Result<bool> {
+    use baken_domain::matrix::{InventoryAccess, InventoryEntry};
+    let matrices = baken_import::matrix::shipped_matrices()?;
+    let entry =
+        |source: &str, access: InventoryAccess, department: &str, quality: u8| InventoryEntry {
+            source: source.to_owned(),
+            have: true,
+            access,
+            department: department.to_owned(),
+            contact: String::new(),
+            quality: Some(quality),
+            last_checked: Some("2026-09-15".to_owned()),
+            connected: None,
+        };
+    let entries: Vec<InventoryEntry> = [
+        entry("brp", InventoryAccess::Direct, "Burgerzaken", 5),
+        entry("bag", InventoryAccess::Direct, "Geo-informatie", 5),
+        entry("woz", InventoryAccess::Direct, "Belastingen", 4),
+        entry("kvk", InventoryAccess::Direct, "Economische Zaken", 4),
+        entry(
+            "handhaving",
+            InventoryAccess::Direct,
+            "Toezicht en Handhaving",
+            3,
+        ),
+        entry(
+            "vergunningen-horeca",
+            InventoryAccess::Direct,
+            "Vergunningen",
+            4,
+        ),
+        entry(
+            "omgevingsvergunningen",
+            InventoryAccess::Direct,
+            "Vergunningen",
+            4,
+        ),
+        entry("bibob-dossiers", InventoryAccess::Direct, "Bibob-team", 4),
+        entry(
+            "meldingen-openbare-ruimte",
+            InventoryAccess::Direct,
+            "Stadsbeheer",
+            3,
+        ),
+        entry("kadaster", InventoryAccess::OpVerzoek, "Geo-informatie", 4),
+        entry(
+            "riec",
+            InventoryAccess::OpVerzoek,
+            "Openbare Orde en Veiligheid",
+            4,
+        ),
+        entry(
+            "politie",
+            InventoryAccess::OpVerzoek,
+            "Openbare Orde en Veiligheid",
+            3,
+        ),
+        entry(
+            "netbeheerder",
+            InventoryAccess::Geen,
+            "Openbare Orde en Veiligheid",
+            2,
+        ),
+    ]
+    .into_iter()
+    .filter(|e| matrices.source(&e.source).is_some())
+    .collect();
+    let actions = [
+        (
+            "Convenant met de netbeheerder over afwijkend energieverbruik verkennen",
+            "Openbare Orde en Veiligheid",
+            "2027-03-01",
+        ),
+        (
+            "Leerplichtgegevens beschikbaar maken voor signalen van criminele uitbuiting",
+            "Onderwijs",
+            "2027-06-30",
+        ),
+    ];
+    Ok(store
+        .seed_demo_inventory(
+            &Operator::command_line("serve-demo"),
+            "tilburg",
+            &entries,
+            &actions,
+        )
+        .await?)
+}

@@ -6,6 +6,7 @@ pub(crate) mod area;
 pub(crate) mod audit;
 pub(crate) mod dashboard;
 pub(crate) mod health;
+pub(crate) mod matrix;
 pub mod openapi;
 pub(crate) mod org;
 

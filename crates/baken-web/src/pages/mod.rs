@@ -8,6 +8,7 @@ pub(crate) mod audit;
 pub(crate) mod auth;
 pub(crate) mod dashboard;
 pub(crate) mod import;
+pub(crate) mod matrix;
 pub(crate) mod profile;
 pub(crate) mod shell;
 

@@ -60,7 +60,7 @@ const NAV: [(&str, &str); 10] = [
 ];
 
 /// Confirmations that may be shown after a redirect.
-const NOTICES: [&str; 10] = [
+const NOTICES: [&str; 13] = [
     "user-created",
     "user-updated",
     "theme-updated",
@@ -71,6 +71,9 @@ const NOTICES: [&str; 10] = [
     "signed-out",
     "indicator-defined",
     "indicator-shared",
+    "inventory-saved",
+    "action-added",
+    "action-updated",
 ];
 
 /// Whether `ctx`'s caller may open the GET route at `href`, per the route registry.

@@ -5,6 +5,7 @@ mod api;
 mod area;
 mod auth;
 mod dashboard;
+mod matrices;
 mod matrix;
 mod pages;
 

@@ -1,0 +1,346 @@
+//! An organisation's inventory of sources and its action list: tenant data, read and written
+//! only through the actor's own organisation, every change audited with before and after.
+
+use baken_domain::auth::Permission;
+use baken_domain::matrix::{InventoryAccess, InventoryEntry};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+
+use crate::audit::{Entry, Who, append};
+use crate::{Actor, Store, StoreError, now_ms};
+
+/// One action of the action list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MatrixAction {
+    pub id: i64,
+    pub what: String,
+    pub who: String,
+    /// `YYYY-MM-DD`.
+    pub due: Option<String>,
+    /// open, bezig, gereed
+    pub status: String,
+    /// The source it is about, if any.
+    pub source: Option<String>,
+}
+
+/// The statuses an action can have.
+pub const ACTION_STATUSES: [&str; 3] = ["open", "bezig", "gereed"];
+
+fn entry_from_row(r: &sqlx::any::AnyRow) -> Result<InventoryEntry, StoreError> {
+    let access: String = r.try_get("access")?;
+    Ok(InventoryEntry {
+        source: r.try_get("source")?,
+        have: r.try_get::<i64, _>("have")? != 0,
+        access: InventoryAccess::from_code(&access).unwrap_or(InventoryAccess::Geen),
+        department: r.try_get("department")?,
+        contact: r.try_get("contact")?,
+        quality: r
+            .try_get::<Option<i64>, _>("quality")?
+            .and_then(|q| u8::try_from(q).ok()),
+        last_checked: r.try_get("last_checked")?,
+        connected: r.try_get("connected")?,
+    })
+}
+
+impl Store {
+    /// The inventory of the actor's organisation, by source.
+    pub async fn inventory(&self, actor: &Actor) -> Result<Vec<InventoryEntry>, StoreError> {
+        self.require(actor, Permission::ViewMatrices, "matrix.inventory")
+            .await?;
+        let rows = sqlx::query(
+            "SELECT source, have, access, department, contact, quality, last_checked, connected \
+             FROM inventory WHERE org_id = $1 ORDER BY source",
+        )
+        .bind(actor.org_id())
+        .fetch_all(&self.db.pool)
+        .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
+    /// Replaces the entries given (others stay), all or nothing. Every entry must be valid and
+    /// a connected dataset must be one of the organisation's own. Audited with what changed.
+    pub async fn set_inventory(
+        &self,
+        actor: &Actor,
+        entries: &[InventoryEntry],
+    ) -> Result<usize, StoreError> {
+        self.require(actor, Permission::EditInventory, "matrix.inventory.edit")
+            .await?;
+        for e in entries {
+            if let Some(problem) = e.problem() {
+                return Err(StoreError::Invalid {
+                    field: "inventaris",
+                    reason: format!("{}: {problem}", e.source),
+                });
+            }
+        }
+        let mut tx = self.db.begin().await?;
+        let mut changed = Vec::new();
+        for e in entries {
+            if let Some(dataset) = &e.connected {
+                let own = sqlx::query("SELECT code FROM datasets WHERE code = $1 AND org_id = $2")
+                    .bind(dataset)
+                    .bind(actor.org_id())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .is_some();
+                if !own {
+                    return Err(StoreError::Invalid {
+                        field: "inventaris",
+                        reason: format!(
+                            "{}: {dataset} is not a dataset of your organisation",
+                            e.source
+                        ),
+                    });
+                }
+            }
+            let before = sqlx::query(
+                "SELECT source, have, access, department, contact, quality, last_checked, connected \
+                 FROM inventory WHERE org_id = $1 AND source = $2",
+            )
+            .bind(actor.org_id())
+            .bind(&e.source)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| entry_from_row(&r))
+            .transpose()?;
+            if before.as_ref() == Some(e) {
+                continue;
+            }
+            sqlx::query("DELETE FROM inventory WHERE org_id = $1 AND source = $2")
+                .bind(actor.org_id())
+                .bind(&e.source)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO inventory (org_id, source, have, access, department, contact, quality, \
+                 last_checked, connected, updated_by, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(actor.org_id())
+            .bind(&e.source)
+            .bind(i64::from(e.have))
+            .bind(e.access.code())
+            .bind(&e.department)
+            .bind(&e.contact)
+            .bind(e.quality.map(i64::from))
+            .bind(&e.last_checked)
+            .bind(&e.connected)
+            .bind(actor.email())
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+            changed.push(json!({ "source": e.source, "before": before, "after": e }));
+        }
+        if !changed.is_empty() {
+            append(
+                &mut tx,
+                &self.audit_key,
+                Entry::new(Who::actor(actor), "matrix.inventory.edit")
+                    .object("inventory", actor.org_code().as_str())
+                    .subject_org(actor.org_id())
+                    .detail(json!({ "changes": changed })),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(changed.len())
+    }
+
+    /// The action list of the actor's organisation, open ones first.
+    pub async fn matrix_actions(&self, actor: &Actor) -> Result<Vec<MatrixAction>, StoreError> {
+        self.require(actor, Permission::ViewMatrices, "matrix.actions")
+            .await?;
+        let rows = sqlx::query(
+            "SELECT id, what, who, due, status, source FROM matrix_actions WHERE org_id = $1 \
+             ORDER BY CASE status WHEN 'gereed' THEN 1 ELSE 0 END, due, id",
+        )
+        .bind(actor.org_id())
+        .fetch_all(&self.db.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(MatrixAction {
+                    id: r.try_get("id")?,
+                    what: r.try_get("what")?,
+                    who: r.try_get("who")?,
+                    due: r.try_get("due")?,
+                    status: r.try_get("status")?,
+                    source: r.try_get("source")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Adds an action; returns its id.
+    pub async fn add_matrix_action(
+        &self,
+        actor: &Actor,
+        what: &str,
+        who: &str,
+        due: Option<&str>,
+        source: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        self.require(actor, Permission::EditInventory, "matrix.action.add")
+            .await?;
+        let invalid = |reason: &str| StoreError::Invalid {
+            field: "actie",
+            reason: reason.to_owned(),
+        };
+        if what.trim().is_empty() || what.chars().count() > 500 {
+            return Err(invalid("what is 1 to 500 characters"));
+        }
+        if who.chars().count() > 200 {
+            return Err(invalid("who is at most 200 characters"));
+        }
+        if let Some(d) = due
+            && time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
+                .is_err()
+        {
+            return Err(invalid("the date is YYYY-MM-DD"));
+        }
+        let mut tx = self.db.begin().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO matrix_actions (org_id, what, who, due, status, source, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, 'open', $5, $6, $7) RETURNING id",
+        )
+        .bind(actor.org_id())
+        .bind(what.trim())
+        .bind(who.trim())
+        .bind(due)
+        .bind(source)
+        .bind(actor.email())
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        append(
+            &mut tx,
+            &self.audit_key,
+            Entry::new(Who::actor(actor), "matrix.action.add")
+                .object("action", id)
+                .subject_org(actor.org_id())
+                .detail(json!({ "what": what, "who": who, "due": due })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Sets an action's status; another organisation's action is not found (and audited).
+    pub async fn set_matrix_action_status(
+        &self,
+        actor: &Actor,
+        id: i64,
+        status: &str,
+    ) -> Result<(), StoreError> {
+        self.require(actor, Permission::EditInventory, "matrix.action.status")
+            .await?;
+        if !ACTION_STATUSES.contains(&status) {
+            return Err(StoreError::Invalid {
+                field: "status",
+                reason: ACTION_STATUSES.join(" | "),
+            });
+        }
+        let owner: Option<i64> = sqlx::query("SELECT org_id FROM matrix_actions WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.db.pool)
+            .await?
+            .map(|r| r.try_get("org_id"))
+            .transpose()?;
+        if owner != Some(actor.org_id()) {
+            return Err(self
+                .not_found(actor, "action", &id.to_string(), owner)
+                .await);
+        }
+        let mut tx = self.db.begin().await?;
+        sqlx::query("UPDATE matrix_actions SET status = $1 WHERE id = $2")
+            .bind(status)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        append(
+            &mut tx,
+            &self.audit_key,
+            Entry::new(Who::actor(actor), "matrix.action.status")
+                .object("action", id)
+                .subject_org(actor.org_id())
+                .detail(json!({ "status": status })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Fills in an organisation's inventory and action list for the demo, once (nothing is
+    /// changed when it has an inventory already). Returns whether it did.
+    pub async fn seed_demo_inventory(
+        &self,
+        operator: &crate::Operator,
+        org_code: &str,
+        entries: &[InventoryEntry],
+        actions: &[(&str, &str, &str)],
+    ) -> Result<bool, StoreError> {
+        let org = self
+            .organisation_by_code(org_code)
+            .await?
+            .ok_or_else(|| StoreError::UnknownOrganisation(org_code.to_owned()))?;
+        let mut tx = self.db.begin().await?;
+        let has: i64 = sqlx::query("SELECT COUNT(*) AS n FROM inventory WHERE org_id = $1")
+            .bind(org.id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+        if has > 0 {
+            return Ok(false);
+        }
+        for e in entries {
+            sqlx::query(
+                "INSERT INTO inventory (org_id, source, have, access, department, contact, quality, \
+                 last_checked, connected, updated_by, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(org.id)
+            .bind(&e.source)
+            .bind(i64::from(e.have))
+            .bind(e.access.code())
+            .bind(&e.department)
+            .bind(&e.contact)
+            .bind(e.quality.map(i64::from))
+            .bind(&e.last_checked)
+            .bind(&e.connected)
+            .bind(&operator.who().label)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (what, who, due) in actions {
+            sqlx::query(
+                "INSERT INTO matrix_actions (org_id, what, who, due, status, source, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, 'open', NULL, $5, $6)",
+            )
+            .bind(org.id)
+            .bind(*what)
+            .bind(*who)
+            .bind(*due)
+            .bind(&operator.who().label)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        }
+        append(
+            &mut tx,
+            &self.audit_key,
+            Entry::new(operator.who(), "matrix.inventory.seed")
+                .object("inventory", org_code)
+                .subject_org(org.id)
+                .detail(json!({ "entries": entries.len(), "actions": actions.len() })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
