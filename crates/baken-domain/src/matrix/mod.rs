@@ -7,10 +7,12 @@
 
 pub mod catalogue;
 pub mod coverage;
+pub mod document;
 pub mod inventory;
 
 pub use catalogue::{
     Access, Category, Criteria, Matrices, MatrixError, MatrixIndicator, Phenomenon, Source,
 };
 pub use coverage::{Coverage, Gap, coverage, gaps, heat_map};
+pub use document::{MatrixDiff, MatrixDocument, RowProblem, diff};
 pub use inventory::{InventoryAccess, InventoryEntry};
