@@ -100,6 +100,15 @@ macro_rules! migrations {
                 "matrix",
                 include_str!(concat!("../migrations/", $backend, "/0006_matrix.sql")),
             ),
+            (
+                7,
+                "matrix_versions",
+                include_str!(concat!(
+                    "../migrations/",
+                    $backend,
+                    "/0007_matrix_versions.sql"
+                )),
+            ),
         ]
     };
 }

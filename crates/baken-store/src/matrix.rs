@@ -344,3 +344,228 @@ impl Store {
         Ok(true)
     }
 }
+
+/// A saved version of an organisation's matrix of a phenomenon.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MatrixVersion {
+    pub id: i64,
+    pub phenomenon: String,
+    pub version: i64,
+    pub note: String,
+    pub published: bool,
+    pub created_by: String,
+    pub created_at: i64,
+    pub document: baken_domain::matrix::MatrixDocument,
+}
+
+/// A published version of another organisation, offered as a template.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MatrixTemplate {
+    pub id: i64,
+    pub org_name: String,
+    pub version: i64,
+    pub note: String,
+    pub indicators: usize,
+}
+
+fn version_from_row(r: &sqlx::any::AnyRow) -> Result<MatrixVersion, StoreError> {
+    let document: String = r.try_get("document")?;
+    Ok(MatrixVersion {
+        id: r.try_get("id")?,
+        phenomenon: r.try_get("phenomenon")?,
+        version: r.try_get("version")?,
+        note: r.try_get("note")?,
+        published: r.try_get::<i64, _>("published")? != 0,
+        created_by: r.try_get("created_by")?,
+        created_at: r.try_get("created_at")?,
+        document: serde_json::from_str(&document)
+            .map_err(|e| StoreError::Internal(format!("matrix version: {e}")))?,
+    })
+}
+
+const VERSION_COLUMNS: &str =
+    "id, phenomenon, version, document, note, published, created_by, created_at";
+
+impl Store {
+    /// The versions of the actor's organisation's matrix of `phenomenon`, newest first.
+    pub async fn matrix_versions(
+        &self,
+        actor: &Actor,
+        phenomenon: &str,
+    ) -> Result<Vec<MatrixVersion>, StoreError> {
+        self.require(actor, Permission::ViewMatrices, "matrix.versions")
+            .await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {VERSION_COLUMNS} FROM matrix_versions WHERE org_id = $1 AND phenomenon = $2 \
+             ORDER BY version DESC"
+        )))
+        .bind(actor.org_id())
+        .bind(phenomenon)
+        .fetch_all(&self.db.pool)
+        .await?;
+        rows.iter().map(version_from_row).collect()
+    }
+
+    /// The current (newest) version of every phenomenon the organisation keeps its own matrix of.
+    pub async fn current_matrices(&self, actor: &Actor) -> Result<Vec<MatrixVersion>, StoreError> {
+        self.require(actor, Permission::ViewMatrices, "matrix.current")
+            .await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {VERSION_COLUMNS} FROM matrix_versions v WHERE org_id = $1 AND version = \
+             (SELECT MAX(version) FROM matrix_versions w WHERE w.org_id = v.org_id AND w.phenomenon = v.phenomenon)"
+        )))
+        .bind(actor.org_id())
+        .fetch_all(&self.db.pool)
+        .await?;
+        rows.iter().map(version_from_row).collect()
+    }
+
+    /// Saves a new version of the organisation's matrix (already checked by the caller);
+    /// returns its number. Audited.
+    pub async fn save_matrix_version(
+        &self,
+        actor: &Actor,
+        document: &baken_domain::matrix::MatrixDocument,
+        note: &str,
+    ) -> Result<i64, StoreError> {
+        self.require(actor, Permission::EditInventory, "matrix.version.save")
+            .await?;
+        let phenomenon = &document.phenomenon.id;
+        let json =
+            serde_json::to_string(document).map_err(|e| StoreError::Internal(e.to_string()))?;
+        let mut tx = self.db.begin().await?;
+        let last: Option<i64> = sqlx::query(
+            "SELECT MAX(version) AS v FROM matrix_versions WHERE org_id = $1 AND phenomenon = $2",
+        )
+        .bind(actor.org_id())
+        .bind(phenomenon)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("v")?;
+        let version = last.unwrap_or(0) + 1;
+        sqlx::query(
+            "INSERT INTO matrix_versions (org_id, phenomenon, version, document, note, published, \
+             created_by, created_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $7)",
+        )
+        .bind(actor.org_id())
+        .bind(phenomenon)
+        .bind(version)
+        .bind(&json)
+        .bind(note.chars().take(500).collect::<String>())
+        .bind(actor.email())
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        append(
+            &mut tx,
+            &self.audit_key,
+            Entry::new(Who::actor(actor), "matrix.version.save")
+                .object("matrix", format!("{phenomenon}/{version}"))
+                .subject_org(actor.org_id())
+                .detail(
+                    json!({ "indicators": document.phenomenon.indicatoren.len(), "note": note }),
+                ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// Publishes (or withdraws) one of the organisation's versions as a template.
+    pub async fn publish_matrix_version(
+        &self,
+        actor: &Actor,
+        id: i64,
+        published: bool,
+    ) -> Result<(), StoreError> {
+        self.require(actor, Permission::EditInventory, "matrix.version.publish")
+            .await?;
+        let owner: Option<i64> = sqlx::query("SELECT org_id FROM matrix_versions WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.db.pool)
+            .await?
+            .map(|r| r.try_get("org_id"))
+            .transpose()?;
+        if owner != Some(actor.org_id()) {
+            return Err(self
+                .not_found(actor, "matrix-version", &id.to_string(), owner)
+                .await);
+        }
+        let mut tx = self.db.begin().await?;
+        sqlx::query("UPDATE matrix_versions SET published = $1 WHERE id = $2")
+            .bind(i64::from(published))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        append(
+            &mut tx,
+            &self.audit_key,
+            Entry::new(Who::actor(actor), "matrix.version.publish")
+                .object("matrix-version", id)
+                .subject_org(actor.org_id())
+                .detail(json!({ "published": published })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Templates of `phenomenon` other organisations published.
+    pub async fn matrix_templates(
+        &self,
+        actor: &Actor,
+        phenomenon: &str,
+    ) -> Result<Vec<MatrixTemplate>, StoreError> {
+        self.require(actor, Permission::ViewMatrices, "matrix.templates")
+            .await?;
+        let rows = sqlx::query(
+            "SELECT v.id, o.name, v.version, v.note, v.document FROM matrix_versions v \
+             JOIN organisations o ON o.id = v.org_id \
+             WHERE v.published = 1 AND v.phenomenon = $1 AND v.org_id <> $2 ORDER BY o.name, v.version DESC",
+        )
+        .bind(phenomenon)
+        .bind(actor.org_id())
+        .fetch_all(&self.db.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let document: String = r.try_get("document")?;
+                let doc: baken_domain::matrix::MatrixDocument = serde_json::from_str(&document)
+                    .map_err(|e| StoreError::Internal(format!("template: {e}")))?;
+                Ok(MatrixTemplate {
+                    id: r.try_get("id")?,
+                    org_name: r.try_get("name")?,
+                    version: r.try_get("version")?,
+                    note: r.try_get("note")?,
+                    indicators: doc.phenomenon.indicatoren.len(),
+                })
+            })
+            .collect()
+    }
+
+    /// Adopts a published template as the organisation's own new version; an unpublished one
+    /// is not found (and the attempt audited).
+    pub async fn adopt_matrix_template(&self, actor: &Actor, id: i64) -> Result<i64, StoreError> {
+        self.require(actor, Permission::EditInventory, "matrix.template.adopt")
+            .await?;
+        let row = sqlx::query(
+            "SELECT v.org_id, v.published, v.document, o.name FROM matrix_versions v \
+             JOIN organisations o ON o.id = v.org_id WHERE v.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.db.pool)
+        .await?;
+        let Some(row) = row.filter(|r| r.try_get::<i64, _>("published").is_ok_and(|p| p != 0))
+        else {
+            return Err(self
+                .not_found(actor, "matrix-template", &id.to_string(), None)
+                .await);
+        };
+        let document: String = row.try_get("document")?;
+        let from: String = row.try_get("name")?;
+        let doc: baken_domain::matrix::MatrixDocument = serde_json::from_str(&document)
+            .map_err(|e| StoreError::Internal(format!("template: {e}")))?;
+        self.save_matrix_version(actor, &doc, &format!("overgenomen van {from}"))
+            .await
+    }
+}

@@ -224,6 +224,36 @@ pub(crate) fn registry() -> Vec<Route> {
         ),
         route(
             "GET",
+            "/matrices/{id}/bestand",
+            P(Permission::ViewMatrices),
+            get(pages::matrix::export),
+        ),
+        route(
+            "GET",
+            "/matrices/{id}/versies",
+            P(Permission::ViewMatrices),
+            get(pages::matrix::versions),
+        ),
+        route(
+            "POST",
+            "/matrices/{id}/importeren",
+            P(Permission::EditInventory),
+            post(pages::matrix::import),
+        ),
+        route(
+            "POST",
+            "/matrices/versies/{id}/publiceren",
+            P(Permission::EditInventory),
+            post(pages::matrix::publish),
+        ),
+        route(
+            "POST",
+            "/matrices/sjablonen/{id}/overnemen",
+            P(Permission::EditInventory),
+            post(pages::matrix::adopt),
+        ),
+        route(
+            "GET",
             "/signalen",
             P(Permission::ViewSignals),
             get(pages::shell::capability),

@@ -175,7 +175,7 @@ pub(crate) async fn phenomenon_coverage(
     SignedIn(actor, _): SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<DekkingJson>, AppError> {
-    let m = &state.matrices;
+    let m = &crate::pages::matrix::org_matrices(&state, &actor).await?;
     let p = phenomenon_or_404(m, &id)?;
     let inventory: HashMap<String, InventoryEntry> = state
         .store

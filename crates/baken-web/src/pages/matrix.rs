@@ -71,7 +71,7 @@ pub(crate) async fn index(
     SignedIn(actor, ctx): SignedIn,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
-    let m = &state.matrices;
+    let m = &org_matrices(&state, &actor).await?;
     let inventory = by_source(state.store.inventory(&actor).await?);
     let rows = m
         .phenomena
@@ -218,7 +218,7 @@ pub(crate) async fn phenomenon(
     Query(q): Query<MatrixQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
-    let m = &state.matrices;
+    let m = &org_matrices(&state, &actor).await?;
     let p = phenomenon_or_404(m, &id)?;
     let inventory = by_source(state.store.inventory(&actor).await?);
     let have = |s: &str| inventory.get(s).is_some_and(InventoryEntry::accessible);
@@ -665,4 +665,327 @@ pub(crate) async fn action_status(
         .set_matrix_action_status(&actor, id, form.status.trim())
         .await?;
     Ok(see_other("/matrices/acties?melding=action-updated"))
+}
+
+/// The matrices as the actor's organisation keeps them: the catalogue, with every phenomenon
+/// it has its own version of replaced by that version, and its own sources added.
+pub(crate) async fn org_matrices(
+    state: &AppState,
+    actor: &baken_store::Actor,
+) -> Result<Matrices, AppError> {
+    let mut m = (*state.matrices).clone();
+    for v in state.store.current_matrices(actor).await? {
+        if let Some(p) = m.phenomena.iter_mut().find(|p| p.id == v.phenomenon) {
+            *p = v.document.phenomenon;
+        }
+        for s in v.document.own_sources {
+            if m.source(&s.id).is_none() {
+                m.sources.push(s);
+            }
+        }
+    }
+    Ok(m)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct FileQuery {
+    pub formaat: Option<String>,
+}
+
+/// `/matrices/{id}/bestand?formaat=json|csv|xlsx`: the organisation's matrix of a phenomenon
+/// as a file that imports back unchanged.
+pub(crate) async fn export(
+    State(state): State<AppState>,
+    SignedIn(actor, ctx): SignedIn,
+    Path(id): Path<String>,
+    Query(q): Query<FileQuery>,
+) -> Result<Response, AppError> {
+    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+    let m = org_matrices(&state, &actor).await?;
+    let p = phenomenon_or_404(&m, &id)?;
+    let own_sources: Vec<baken_domain::matrix::Source> = m
+        .sources
+        .iter()
+        .filter(|s| state.matrices.source(&s.id).is_none())
+        .filter(|s| p.indicatoren.iter().any(|i| i.bronnen.contains(&s.id)))
+        .cloned()
+        .collect();
+    let format = q.formaat.as_deref().unwrap_or("json");
+    let header: Vec<String> = baken_import::matrix::COLUMNS
+        .iter()
+        .map(|c| (*c).to_owned())
+        .collect();
+    let rows = baken_import::matrix::indicator_rows(p);
+    let stamp = vec![
+        format!(
+            "{}: {}",
+            ctx.lang.t("matrix-phenomenon"),
+            p.naam.get(ctx.lang.code())
+        ),
+        format!(
+            "{}: {}",
+            ctx.lang.t("export-made"),
+            time::OffsetDateTime::now_utc().date()
+        ),
+    ];
+    let (body, content_type) = match format {
+        "json" => (
+            serde_json::to_vec_pretty(&baken_domain::matrix::MatrixDocument {
+                phenomenon: p.clone(),
+                own_sources,
+            })
+            .map_err(|e| AppError::Internal(e.to_string()))?,
+            "application/json",
+        ),
+        "csv" => (
+            baken_render::table::csv(&stamp, &header, &rows),
+            "text/csv; charset=utf-8",
+        ),
+        "xlsx" => (
+            baken_render::table::xlsx(&stamp, &header, &rows)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        other => {
+            return Err(AppError::BadRequest {
+                detail: format!("unknown format {other:?}; json, csv or xlsx"),
+                params: vec![crate::error::InvalidParam {
+                    name: "formaat".into(),
+                    reason: "json | csv | xlsx".into(),
+                }],
+            });
+        }
+    };
+    Ok((
+        [
+            (CONTENT_TYPE, content_type.to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"baken-matrix-{}.{format}\"", p.id),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// One version in the list.
+pub struct VersionRow {
+    pub id: i64,
+    pub version: i64,
+    pub note: String,
+    pub published: bool,
+    pub by: String,
+    pub when: String,
+    pub indicators: usize,
+}
+
+#[derive(Template)]
+#[template(path = "matrix_versions.html")]
+struct VersionsPage {
+    shell: Shell,
+    id: String,
+    versions: Vec<VersionRow>,
+    templates: Vec<baken_store::matrix::MatrixTemplate>,
+    diff: Option<(i64, i64, baken_domain::matrix::MatrixDiff)>,
+    problems: Vec<baken_domain::matrix::RowProblem>,
+    can_edit: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct DiffQuery {
+    pub van: Option<i64>,
+    pub tot: Option<i64>,
+    pub melding: Option<String>,
+}
+
+async fn versions_page(
+    state: &AppState,
+    actor: &baken_store::Actor,
+    ctx: &RequestContext,
+    id: &str,
+    q: &DiffQuery,
+    problems: Vec<baken_domain::matrix::RowProblem>,
+) -> Result<String, AppError> {
+    let p = phenomenon_or_404(&state.matrices, id)?;
+    let versions = state.store.matrix_versions(actor, &p.id).await?;
+    // The catalogue is version 0: what every organisation starts from.
+    let document_of = |v: i64| -> Option<baken_domain::matrix::Phenomenon> {
+        if v == 0 {
+            Some(p.clone())
+        } else {
+            versions
+                .iter()
+                .find(|x| x.version == v)
+                .map(|x| x.document.phenomenon.clone())
+        }
+    };
+    let diff = match (q.van, q.tot) {
+        (Some(a), Some(b)) => match (document_of(a), document_of(b)) {
+            (Some(old), Some(new)) => Some((a, b, baken_domain::matrix::diff(&old, &new))),
+            _ => {
+                return Err(AppError::Absent {
+                    detail: format!("no version {a} or {b} of {id}"),
+                });
+            }
+        },
+        _ => None,
+    };
+    let page = VersionsPage {
+        shell: {
+            let mut shell = Shell::build(state, ctx, "matrix-versions-title")
+                .await
+                .with_notice(q.melding.as_deref());
+            shell.title = format!(
+                "{} – {}",
+                ctx.lang.t("matrix-versions-title"),
+                p.naam.get(ctx.lang.code())
+            );
+            shell
+        },
+        id: p.id.clone(),
+        versions: versions
+            .iter()
+            .map(|v| VersionRow {
+                id: v.id,
+                version: v.version,
+                note: v.note.clone(),
+                published: v.published,
+                by: v.created_by.clone(),
+                when: crate::pages::format_ms(v.created_at),
+                indicators: v.document.phenomenon.indicatoren.len(),
+            })
+            .collect(),
+        templates: state.store.matrix_templates(actor, &p.id).await?,
+        diff,
+        problems,
+        can_edit: actor.can(baken_domain::auth::Permission::EditInventory),
+    };
+    Ok(page.render()?)
+}
+
+/// `/matrices/{id}/versies`: the organisation's versions, a diff between two, templates.
+pub(crate) async fn versions(
+    State(state): State<AppState>,
+    SignedIn(actor, ctx): SignedIn,
+    Path(id): Path<String>,
+    Query(q): Query<DiffQuery>,
+) -> Result<Response, AppError> {
+    Ok(Html(versions_page(&state, &actor, &ctx, &id, &q, Vec::new()).await?).into_response())
+}
+
+/// `POST /matrices/{id}/importeren`: a matrix file becomes a new version, or nothing and every
+/// problem by row.
+pub(crate) async fn import(
+    State(state): State<AppState>,
+    SignedIn(actor, ctx): SignedIn,
+    Path(id): Path<String>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, AppError> {
+    let mut multipart = crate::pages::multipart_or_400(multipart)?;
+    let max = baken_import::matrix::MAX_MATRIX_BYTES;
+    let mut upload: Option<(String, Vec<u8>)> = None;
+    let mut note = String::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| crate::pages::multipart_field_error(e, max))?
+    {
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or("matrix").to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| crate::pages::multipart_field_error(e, max))?;
+                upload = Some((name, bytes.to_vec()));
+            }
+            Some("notitie") => {
+                note = field.text().await.unwrap_or_default();
+            }
+            _ => {}
+        }
+    }
+    let m = org_matrices(&state, &actor).await?;
+    let p = phenomenon_or_404(&m, &id)?;
+    let fail = |reason: String| {
+        vec![baken_domain::matrix::RowProblem {
+            row: None,
+            indicator: String::new(),
+            reason,
+        }]
+    };
+    let result = match upload.filter(|(_, b)| !b.is_empty()) {
+        None => Err(fail(ctx.lang.t("import-file-required"))),
+        Some((name, bytes)) => match baken_import::matrix::MatrixFormat::from_name(&name) {
+            None => Err(fail(format!("{name}: .json, .csv or .xlsx"))),
+            Some(format) => {
+                let base = baken_domain::matrix::MatrixDocument {
+                    phenomenon: p.clone(),
+                    own_sources: m
+                        .sources
+                        .iter()
+                        .filter(|s| state.matrices.source(&s.id).is_none())
+                        .cloned()
+                        .collect(),
+                };
+                baken_import::matrix::read_matrix(&bytes, format, &base, &state.matrices.sources)
+            }
+        },
+    };
+    match result {
+        Ok(document) => {
+            state
+                .store
+                .save_matrix_version(&actor, &document, note.trim())
+                .await?;
+            Ok(see_other(&format!(
+                "/matrices/{id}/versies?melding=matrix-imported"
+            )))
+        }
+        Err(problems) => {
+            let html =
+                versions_page(&state, &actor, &ctx, &id, &DiffQuery::default(), problems).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PublishForm {
+    #[serde(default)]
+    pub gepubliceerd: String,
+    #[serde(default)]
+    pub fenomeen: String,
+}
+
+/// `POST /matrices/versies/{id}/publiceren`.
+pub(crate) async fn publish(
+    State(state): State<AppState>,
+    SignedIn(actor, _ctx): SignedIn,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<PublishForm>,
+) -> Result<Response, AppError> {
+    state
+        .store
+        .publish_matrix_version(&actor, id, form.gepubliceerd == "1")
+        .await?;
+    let back = phenomenon_or_404(&state.matrices, &form.fenomeen)
+        .map(|p| format!("/matrices/{}/versies?melding=matrix-published", p.id))
+        .unwrap_or_else(|_| "/matrices".to_owned());
+    Ok(see_other(&back))
+}
+
+/// `POST /matrices/sjablonen/{id}/overnemen`.
+pub(crate) async fn adopt(
+    State(state): State<AppState>,
+    SignedIn(actor, _ctx): SignedIn,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<PublishForm>,
+) -> Result<Response, AppError> {
+    state.store.adopt_matrix_template(&actor, id).await?;
+    let back = phenomenon_or_404(&state.matrices, &form.fenomeen)
+        .map(|p| format!("/matrices/{}/versies?melding=matrix-adopted", p.id))
+        .unwrap_or_else(|_| "/matrices".to_owned());
+    Ok(see_other(&back))
 }

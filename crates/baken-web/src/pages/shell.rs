@@ -60,7 +60,7 @@ const NAV: [(&str, &str); 10] = [
 ];
 
 /// Confirmations that may be shown after a redirect.
-const NOTICES: [&str; 13] = [
+const NOTICES: [&str; 16] = [
     "user-created",
     "user-updated",
     "theme-updated",
@@ -74,6 +74,9 @@ const NOTICES: [&str; 13] = [
     "inventory-saved",
     "action-added",
     "action-updated",
+    "matrix-imported",
+    "matrix-published",
+    "matrix-adopted",
 ];
 
 /// Whether `ctx`'s caller may open the GET route at `href`, per the route registry.

@@ -235,6 +235,17 @@ impl TestApp {
 
     /// Uploads a file on the import page as `browser` and returns the draft job's id.
     pub async fn upload(&self, browser: &Browser, name: &str, bytes: &[u8]) -> Reply {
+        self.upload_to("/importeren", browser, name, bytes).await
+    }
+
+    /// Posts a file as a browser's multipart form to `path` (the CSRF token in the query).
+    pub async fn upload_to(
+        &self,
+        path: &str,
+        browser: &Browser,
+        name: &str,
+        bytes: &[u8],
+    ) -> Reply {
         let boundary = "XbakenUploadX";
         let mut body = format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n"
@@ -242,7 +253,7 @@ impl TestApp {
         .into_bytes();
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let path = format!("/importeren?csrf={}", browser.csrf);
+        let path = format!("{path}?csrf={}", browser.csrf);
         let mut req = Request::post(path)
             .header(
                 CONTENT_TYPE,

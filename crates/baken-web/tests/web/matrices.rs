@@ -273,3 +273,146 @@ async fn an_organisation_sees_and_edits_only_its_own_inventory_and_actions() {
         StatusCode::BAD_REQUEST
     );
 }
+
+#[tokio::test]
+async fn a_matrix_exports_imports_unchanged_keeps_versions_and_travels_as_a_template() {
+    let app = TestApp::new().await;
+    let tilburg = app.login("analist@tilburg.demo").await;
+    // Export and read back (XLSX round trips are checked on bytes in the import crate; the
+    // test client reads bodies as text): each a new version identical to the catalogue.
+    let xlsx = app
+        .get("/matrices/drugs/bestand?formaat=xlsx", &tilburg)
+        .await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.content_type().contains("spreadsheetml"));
+    for (format, name) in [("csv", "m.csv"), ("json", "m.json")] {
+        let file = app
+            .get(
+                &format!("/matrices/drugs/bestand?formaat={format}"),
+                &tilburg,
+            )
+            .await;
+        assert_eq!(file.status, StatusCode::OK, "{format}");
+        let imported = app
+            .upload_to(
+                "/matrices/drugs/importeren",
+                &tilburg,
+                name,
+                file.body.as_bytes(),
+            )
+            .await;
+        assert_eq!(
+            imported.status,
+            StatusCode::SEE_OTHER,
+            "{format}: {}",
+            imported.body
+        );
+    }
+    let versions = app
+        .get("/matrices/drugs/versies?van=0&tot=2", &tilburg)
+        .await;
+    assert!(versions.body.contains(r#"data-version="2""#));
+    assert!(
+        versions.body.contains("Geen verschillen"),
+        "export then import changes nothing"
+    );
+
+    // Make the first indicator weighty in the CSV and read it in: version 3, and the diff says so.
+    let csv = app
+        .get("/matrices/drugs/bestand?formaat=csv", &tilburg)
+        .await
+        .body;
+    let mut lines: Vec<String> = csv.lines().map(str::to_owned).collect();
+    let header_at = lines.iter().position(|l| l.starts_with("id;")).unwrap();
+    let mut first: Vec<String> = lines[header_at + 1].split(';').map(str::to_owned).collect();
+    let id = first[0].clone();
+    let weighty = first[12] == "ja";
+    first[12] = if weighty { "nee" } else { "ja" }.to_owned();
+    lines[header_at + 1] = first.join(";");
+    let edited = lines.join("\n");
+    let imported = app
+        .upload_to(
+            "/matrices/drugs/importeren",
+            &tilburg,
+            "m.csv",
+            edited.as_bytes(),
+        )
+        .await;
+    assert_eq!(imported.status, StatusCode::SEE_OTHER, "{}", imported.body);
+    let diff = app
+        .get("/matrices/drugs/versies?van=2&tot=3", &tilburg)
+        .await;
+    assert!(
+        diff.body.contains(&format!("{id} (zwaarwegend)")),
+        "{}",
+        diff.body
+    );
+
+    // A bad file names its row and adds no version.
+    let mut bad = lines.clone();
+    let mut row: Vec<String> = bad[header_at + 2].split(';').map(str::to_owned).collect();
+    row[6] = "9".into();
+    bad[header_at + 2] = row.join(";");
+    let refused = app
+        .upload_to(
+            "/matrices/drugs/importeren",
+            &tilburg,
+            "m.csv",
+            bad.join("\n").as_bytes(),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains(&format!("rij {}", header_at + 3)),
+        "{}",
+        refused.body
+    );
+    assert!(!refused.body.contains(r#"data-version="4""#));
+
+    // Published, another organisation adopts it as its own copy.
+    let vid: String = app
+        .get("/matrices/drugs/versies", &tilburg)
+        .await
+        .body
+        .split("/matrices/versies/")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap()
+        .to_owned();
+    let published = app
+        .post_form(
+            &format!("/matrices/versies/{vid}/publiceren"),
+            &tilburg,
+            &[("gepubliceerd", "1"), ("fenomeen", "drugs")],
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER);
+    let breda = app.login("analist@breda.demo").await;
+    let offered = app.get("/matrices/drugs/versies", &breda).await;
+    let template: String = offered
+        .body
+        .split("data-template=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
+    let adopted = app
+        .post_form(
+            &format!("/matrices/sjablonen/{template}/overnemen"),
+            &breda,
+            &[("fenomeen", "drugs")],
+        )
+        .await;
+    assert_eq!(adopted.status, StatusCode::SEE_OTHER);
+    let theirs = app.get("/matrices/drugs/versies", &breda).await;
+    assert!(theirs.body.contains(r#"data-version="1""#));
+    // Tilburg's unpublished versions cannot be adopted by id.
+    let refused = app
+        .post_form(
+            "/matrices/sjablonen/1/overnemen",
+            &breda,
+            &[("fenomeen", "drugs")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+}

@@ -38,7 +38,7 @@ fn concrete_path(spec: &RouteSpec, own_user_id: i64, own_job_id: i64) -> String 
     } else {
         "tilburg"
     };
-    if spec.path == "/matrices/{id}" || spec.path.starts_with("/api/v1/fenomenen/") {
+    if spec.path.starts_with("/matrices/{id}") || spec.path.starts_with("/api/v1/fenomenen/") {
         return spec.path.replace("{id}", "drugs");
     }
     if spec.path.starts_with("/api/v1/indicatoren/") {
