@@ -170,6 +170,7 @@ pub struct MatrixRow {
     pub scores: [u8; 6],
     pub weighty: bool,
     pub combines: String,
+    /// The dashboard page that measures it, when there is one.
     pub dashboard: String,
     /// Per column source: 2 = used and accessible, 1 = used but not accessible, 0 = not used.
     pub cells: Vec<u8>,
@@ -280,6 +281,23 @@ pub(crate) async fn phenomenon(
                 })
                 .collect(),
             covered: i.bronnen.iter().any(|s| have(s)),
+        })
+        .collect();
+    // Dashboard links go to the organisation's own municipality (or the Netherlands).
+    let area = state
+        .store
+        .organisation_by_code(actor.org_code().as_str())
+        .await?
+        .and_then(|o| o.municipality_code)
+        .unwrap_or_else(|| "NL01".to_owned());
+    let rows: Vec<MatrixRow> = rows
+        .into_iter()
+        .map(|mut r| {
+            r.dashboard = match state.dashboards.catalogue.get(&r.dashboard) {
+                Some(i) => format!("/zicht/{area}/{}#{}", i.theme.code(), i.id),
+                None => String::new(),
+            };
+            r
         })
         .collect();
     let c = coverage(p, &inventory);
