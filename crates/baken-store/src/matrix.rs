@@ -71,7 +71,7 @@ impl Store {
             if let Some(problem) = e.problem() {
                 return Err(StoreError::Invalid {
                     field: "inventaris",
-                    reason: format!("{}: {problem}", e.source),
+                    reason: format!("{}: {}", e.source, problem.message()),
                 });
             }
         }

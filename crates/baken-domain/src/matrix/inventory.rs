@@ -29,6 +29,47 @@ impl InventoryAccess {
     }
 }
 
+/// What can be wrong with an inventory entry, and in which field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryProblem {
+    Quality,
+    TooLong,
+    Date,
+    Access,
+}
+
+impl EntryProblem {
+    /// A stable code (for messages in the interface's language).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Quality => "quality",
+            Self::TooLong => "too-long",
+            Self::Date => "date",
+            Self::Access => "access",
+        }
+    }
+
+    /// The form field it is about.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::Quality => "kwaliteit",
+            Self::TooLong => "afdeling",
+            Self::Date => "gecontroleerd",
+            Self::Access => "toegang",
+        }
+    }
+
+    /// The problem in English, for the API.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::Quality => "quality is 1 to 5",
+            Self::TooLong => "department and contact are at most 200 characters",
+            Self::Date => "last checked is a date (YYYY-MM-DD)",
+            Self::Access => "access is direct, op-verzoek or geen",
+        }
+    }
+}
+
 /// One source in an organisation's inventory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -53,12 +94,12 @@ impl InventoryEntry {
     }
 
     /// What is wrong with the entry, if anything.
-    pub fn problem(&self) -> Option<&'static str> {
+    pub fn problem(&self) -> Option<EntryProblem> {
         if self.quality.is_some_and(|q| !(1..=5).contains(&q)) {
-            return Some("quality is 1 to 5");
+            return Some(EntryProblem::Quality);
         }
         if self.department.chars().count() > 200 || self.contact.chars().count() > 200 {
-            return Some("department and contact are at most 200 characters");
+            return Some(EntryProblem::TooLong);
         }
         if let Some(d) = &self.last_checked {
             let b = d.as_bytes();
@@ -69,7 +110,7 @@ impl InventoryEntry {
                     .enumerate()
                     .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
             if !ok {
-                return Some("last checked is a date (YYYY-MM-DD)");
+                return Some(EntryProblem::Date);
             }
         }
         None

@@ -15,4 +15,4 @@ pub use catalogue::{
 };
 pub use coverage::{Coverage, Gap, coverage, gaps, heat_map};
 pub use document::{MatrixDiff, MatrixDocument, RowProblem, diff};
-pub use inventory::{InventoryAccess, InventoryEntry};
+pub use inventory::{EntryProblem, InventoryAccess, InventoryEntry};

@@ -500,3 +500,7 @@ matrix-diff-changed = changed
 matrix-templates = Templates of other organisations
 matrix-no-templates = Other organisations have not published a template of this matrix yet.
 matrix-adopt = Adopt
+matrix-problem-quality = quality is 1 to 5
+matrix-problem-too-long = department and contact are at most 200 characters
+matrix-problem-date = last checked is a date (YYYY-MM-DD)
+matrix-problem-access = access is direct, on request or none (or the connected dataset is not your organisation's)

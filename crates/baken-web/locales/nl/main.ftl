@@ -500,3 +500,7 @@ matrix-diff-changed = gewijzigd
 matrix-templates = Sjablonen van andere organisaties
 matrix-no-templates = Andere organisaties hebben nog geen sjabloon van deze matrix gepubliceerd.
 matrix-adopt = Overnemen
+matrix-problem-quality = de kwaliteit is 1 tot en met 5
+matrix-problem-too-long = afdeling en contactpersoon zijn hoogstens 200 tekens
+matrix-problem-date = laatst nagegaan is een datum (JJJJ-MM-DD)
+matrix-problem-access = toegang is direct, op verzoek of geen (of de gekoppelde dataset is niet van uw organisatie)

@@ -139,7 +139,7 @@ pub(crate) async fn replace_inventory(
         } else if let Some(p) = e.problem() {
             problems.push(InvalidParam {
                 name: e.source.clone(),
-                reason: p.into(),
+                reason: p.message().into(),
             });
         }
     }

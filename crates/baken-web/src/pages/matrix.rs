@@ -399,6 +399,8 @@ pub struct InventoryRow {
     pub last_checked: String,
     pub connected: String,
     pub error: Option<String>,
+    /// The field the error is about (`kwaliteit`, `toegang`, …).
+    pub error_field: &'static str,
 }
 
 #[derive(Template)]
@@ -415,7 +417,10 @@ async fn inventory_page(
     state: &AppState,
     actor: &baken_store::Actor,
     ctx: &RequestContext,
-    overrides: Option<(HashMap<String, InventoryEntry>, HashMap<String, String>)>,
+    overrides: Option<(
+        HashMap<String, InventoryEntry>,
+        HashMap<String, baken_domain::matrix::EntryProblem>,
+    )>,
     notice: Option<&str>,
 ) -> Result<String, AppError> {
     let lang = ctx.lang;
@@ -440,7 +445,10 @@ async fn inventory_page(
                     .unwrap_or_default(),
                 last_checked: e.and_then(|e| e.last_checked.clone()).unwrap_or_default(),
                 connected: e.and_then(|e| e.connected.clone()).unwrap_or_default(),
-                error: errors.get(&s.id).cloned(),
+                error: errors
+                    .get(&s.id)
+                    .map(|p| lang.t(&format!("matrix-problem-{}", p.code()))),
+                error_field: errors.get(&s.id).map_or("", |p| p.field()),
             }
         })
         .collect();
@@ -478,12 +486,17 @@ pub(crate) async fn inventory(
     Ok(Html(html).into_response())
 }
 
-/// Reads the inventory form: fields named `{field}-{source}`. Every row's problems are
-/// collected; nothing is stored while any remains.
+/// Reads the inventory form: fields named `{field}-{source}`. Every row's problem is
+/// collected (with the field it is about); a row keeps what could be read, so the form shows
+/// it again as entered. Nothing is stored while any problem remains.
 pub(crate) fn read_inventory_form(
     fields: &[(String, String)],
     matrices: &Matrices,
-) -> (HashMap<String, InventoryEntry>, HashMap<String, String>) {
+) -> (
+    HashMap<String, InventoryEntry>,
+    HashMap<String, baken_domain::matrix::EntryProblem>,
+) {
+    use baken_domain::matrix::EntryProblem;
     let get = |name: &str| {
         fields
             .iter()
@@ -495,7 +508,6 @@ pub(crate) fn read_inventory_form(
     let mut errors = HashMap::new();
     for s in &matrices.sources {
         let id = &s.id;
-        let have = !get(&format!("heeft-{id}")).is_empty();
         let access_code = get(&format!("toegang-{id}"));
         let access = if access_code.is_empty() {
             Some(InventoryAccess::Geen)
@@ -510,22 +522,25 @@ pub(crate) fn read_inventory_form(
         };
         let checked = get(&format!("gecontroleerd-{id}"));
         let connected = get(&format!("gekoppeld-{id}"));
-        let (Some(access), Ok(quality)) = (access, quality) else {
-            errors.insert(id.clone(), "toegang of kwaliteit onbekend".to_owned());
-            continue;
-        };
         let entry = InventoryEntry {
             source: id.clone(),
-            have,
-            access,
+            have: !get(&format!("heeft-{id}")).is_empty(),
+            access: access.unwrap_or(InventoryAccess::Geen),
             department: get(&format!("afdeling-{id}")),
             contact: get(&format!("contact-{id}")),
-            quality,
+            quality: quality.clone().ok().flatten(),
             last_checked: (!checked.is_empty()).then_some(checked),
             connected: (!connected.is_empty()).then_some(connected),
         };
-        if let Some(problem) = entry.problem() {
-            errors.insert(id.clone(), problem.to_owned());
+        let problem = if access.is_none() {
+            Some(EntryProblem::Access)
+        } else if quality.is_err() {
+            Some(EntryProblem::Quality)
+        } else {
+            entry.problem()
+        };
+        if let Some(p) = problem {
+            errors.insert(id.clone(), p);
         }
         entries.insert(id.clone(), entry);
     }
@@ -563,8 +578,9 @@ pub(crate) async fn save_inventory(
         match state.store.set_inventory(&actor, &all).await {
             Ok(_) => return Ok(see_other("/matrices/inventaris?melding=inventory-saved")),
             Err(baken_store::StoreError::Invalid { reason, .. }) => {
+                // A connected dataset that is not the organisation's own.
                 let source = reason.split(':').next().unwrap_or_default().to_owned();
-                errors.insert(source, reason);
+                errors.insert(source, baken_domain::matrix::EntryProblem::Access);
             }
             Err(e) => return Err(e.into()),
         }

@@ -164,12 +164,21 @@ async fn an_organisation_sees_and_edits_only_its_own_inventory_and_actions() {
             &[
                 ("heeft-brp", "ja"),
                 ("toegang-brp", "direct"),
-                ("kwaliteit-brp", "8"),
+                ("afdeling-brp", "Burgerzaken"),
+                ("kwaliteit-brp", "abc"),
             ],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("data-error-summary"));
+    // Said in Dutch, tied to the field, and what was entered is kept.
+    assert!(bad.body.contains("de kwaliteit is 1 tot en met 5"));
+    assert!(bad.body.contains(r##"href="#kwaliteit-brp""##));
+    assert!(
+        bad.body
+            .contains(r#"id="kwaliteit-brp" name="kwaliteit-brp" aria-invalid="true""#)
+    );
+    assert!(bad.body.contains(r#"value="Burgerzaken""#));
     let token = app.token("analist@tilburg.demo").await;
     let stored = app
         .api("GET", "/api/v1/inventaris", Some(&token), None)
