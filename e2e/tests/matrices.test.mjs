@@ -287,8 +287,8 @@ describe('Baken: indicator matrices', () => {
     const summary = page.locator('[data-error-summary]');
     await expectVisible(summary, 'the error summary');
     assert.equal(await summary.getAttribute('role'), 'alert');
-    const errorLink = summary.locator('a[href="#heeft-brp"]');
-    await expectVisible(errorLink, 'a link from the summary to the BRP row');
+    const errorLink = summary.locator('a[href="#kwaliteit-brp"]');
+    await expectVisible(errorLink, 'a link from the summary to the BRP quality field');
     assert.equal(
       await page.evaluate(() => document.activeElement?.hasAttribute('data-error-summary')),
       true,
