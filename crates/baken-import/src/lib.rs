@@ -16,6 +16,7 @@ pub mod statline;
 pub mod synthetic;
 pub mod table;
 pub mod text;
+pub mod xlsx;
 
 pub use error::{ImportError, RowError};
 

@@ -446,6 +446,8 @@ pub fn read_matrix(
         }
         MatrixFormat::Xlsx => {
             use calamine::Reader;
+            crate::xlsx::check_unpacked_size(std::io::Cursor::new(bytes))
+                .map_err(|e| vec![problem(None, "", e)])?;
             let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec()))
                 .map_err(|e| vec![problem(None, "", format!("unreadable XLSX: {e}"))])?;
             let range = book

@@ -124,6 +124,9 @@ impl TableFile {
             .and_then(|mut f| f.read(&mut magic))
             .map_err(|e| io_error(&name, e))?;
         if read == 4 && magic == *b"PK\x03\x04" {
+            let file = File::open(path).map_err(|e| io_error(&name, e))?;
+            crate::xlsx::check_unpacked_size(BufReader::new(file))
+                .map_err(|e| io_error(&name, e))?;
             let mut book = calamine::open_workbook_auto(path)
                 .map_err(|e| io_error(&name, format!("not a readable spreadsheet: {e}")))?;
             let sheet_name = match sheet {
