@@ -14,4 +14,5 @@ pub mod dashboard;
 pub mod dataset;
 pub mod matrix;
 pub mod org;
+pub mod readiness;
 pub mod table;
