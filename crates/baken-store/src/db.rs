@@ -109,6 +109,11 @@ macro_rules! migrations {
                     "/0007_matrix_versions.sql"
                 )),
             ),
+            (
+                8,
+                "readiness",
+                include_str!(concat!("../migrations/", $backend, "/0008_readiness.sql")),
+            ),
         ]
     };
 }

@@ -20,6 +20,7 @@ mod error;
 pub mod job;
 pub mod matrix;
 pub mod org;
+pub mod readiness;
 mod sql;
 pub mod table;
 #[cfg(feature = "testing")]
