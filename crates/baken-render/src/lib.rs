@@ -11,6 +11,7 @@ pub mod chart;
 pub mod format;
 pub mod map;
 pub mod pdf;
+pub mod radar;
 mod svg;
 pub mod table;
 
