@@ -9,6 +9,7 @@ pub mod boundary;
 pub mod dashboard;
 pub mod error;
 pub mod matrix;
+pub mod readiness;
 pub mod reference;
 pub mod rollup;
 pub mod sector;

@@ -298,3 +298,75 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// For the demo: closed rounds of an organisation, oldest first, each with its members'
+    /// answers (by e-mail address), once (nothing changes when the organisation has rounds).
+    pub async fn seed_demo_readiness(
+        &self,
+        operator: &crate::Operator,
+        org_code: &str,
+        rounds: &[Vec<(String, RoundAnswers)>],
+    ) -> Result<bool, StoreError> {
+        let org = self
+            .organisation_by_code(org_code)
+            .await?
+            .ok_or_else(|| StoreError::UnknownOrganisation(org_code.to_owned()))?;
+        let mut tx = self.db.begin().await?;
+        let has: i64 = sqlx::query("SELECT COUNT(*) AS n FROM readiness_rounds WHERE org_id = $1")
+            .bind(org.id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+        if has > 0 {
+            return Ok(false);
+        }
+        let year_ms: i64 = 365 * 24 * 3600 * 1000;
+        let now = now_ms();
+        for (n, members) in rounds.iter().enumerate() {
+            let started = now - year_ms * (rounds.len() - n) as i64;
+            let id: i64 = sqlx::query(
+                "INSERT INTO readiness_rounds (org_id, note, started_by, started_at, closed_at) \
+                 VALUES ($1, 'demo', $2, $3, $4) RETURNING id",
+            )
+            .bind(org.id)
+            .bind(&operator.who().label)
+            .bind(started)
+            .bind(started + 14 * 24 * 3600 * 1000)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("id")?;
+            for (email, answers) in members {
+                let user: Option<i64> =
+                    sqlx::query("SELECT id FROM users WHERE email = $1 AND org_id = $2")
+                        .bind(email)
+                        .bind(org.id)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .map(|r| r.try_get("id"))
+                        .transpose()?;
+                let Some(user) = user else { continue };
+                sqlx::query(
+                    "INSERT INTO readiness_responses (round_id, user_id, answers, submitted_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(id)
+                .bind(user)
+                .bind(serde_json::to_string(answers).map_err(|e| StoreError::Internal(e.to_string()))?)
+                .bind(started + 24 * 3600 * 1000)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        append(
+            &mut tx,
+            &self.audit_key,
+            Entry::new(operator.who(), "readiness.seed")
+                .object("organisation", org_code)
+                .subject_org(org.id)
+                .detail(json!({ "rounds": rounds.len() })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}

@@ -37,6 +37,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     pub dashboards: Arc<dashboard::Dashboards>,
     pub matrices: Arc<baken_domain::matrix::Matrices>,
+    pub scan: Arc<baken_domain::readiness::Scan>,
+    pub course: Arc<baken_domain::readiness::Course>,
 }
 
 impl AppState {
@@ -54,6 +56,14 @@ impl AppState {
             matrices: Arc::new(
                 baken_import::matrix::shipped_matrices()
                     .unwrap_or_else(|e| panic!("the shipped indicator matrices: {e}")),
+            ),
+            scan: Arc::new(
+                baken_import::readiness::shipped_scan()
+                    .unwrap_or_else(|e| panic!("the shipped self-assessment: {e}")),
+            ),
+            course: Arc::new(
+                baken_import::readiness::shipped_course()
+                    .unwrap_or_else(|e| panic!("the shipped e-learning: {e}")),
             ),
         }
     }

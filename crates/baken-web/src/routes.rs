@@ -274,7 +274,37 @@ pub(crate) fn registry() -> Vec<Route> {
             "GET",
             "/gereedheid",
             P(Permission::TakeReadiness),
-            get(pages::shell::capability),
+            get(pages::readiness::overview),
+        ),
+        route(
+            "POST",
+            "/gereedheid/rondes",
+            P(Permission::TakeReadiness),
+            post(pages::readiness::start_round),
+        ),
+        route(
+            "GET",
+            "/gereedheid/rondes/{id}",
+            P(Permission::TakeReadiness),
+            get(pages::readiness::round),
+        ),
+        route(
+            "POST",
+            "/gereedheid/rondes/{id}",
+            P(Permission::TakeReadiness),
+            post(pages::readiness::answer),
+        ),
+        route(
+            "POST",
+            "/gereedheid/rondes/{id}/sluiten",
+            P(Permission::TakeReadiness),
+            post(pages::readiness::close_round),
+        ),
+        route(
+            "GET",
+            "/gereedheid/rondes/{id}/uitslag",
+            P(Permission::TakeReadiness),
+            get(pages::readiness::results),
         ),
         // Audit and administration
         route(
@@ -473,6 +503,24 @@ pub(crate) fn registry() -> Vec<Route> {
             "/api/v1/inventaris",
             P(Permission::EditInventory),
             put(api::matrix::replace_inventory),
+        ),
+        route(
+            "GET",
+            "/api/v1/zelfscan/vragen",
+            P(Permission::TakeReadiness),
+            get(api::readiness::questions),
+        ),
+        route(
+            "POST",
+            "/api/v1/zelfscans",
+            P(Permission::TakeReadiness),
+            post(api::readiness::submit),
+        ),
+        route(
+            "GET",
+            "/api/v1/zelfscans/{id}",
+            P(Permission::TakeReadiness),
+            get(api::readiness::round),
         ),
         route(
             "GET",

@@ -135,3 +135,47 @@ pub async fn load_matrix_demo(store: &Store) -> Result<bool> {
         )
         .await?)
 }
+
+/// Two closed self-assessment rounds for Tilburg, a year apart, answered by its team: so that
+/// the results, the team's spread and the history show on first start. The answers are made
+/// deterministically from the question and the member, the later round a little higher.
+pub async fn load_readiness_demo(store: &Store) -> Result<bool> {
+    let scan = baken_import::readiness::shipped_scan()?;
+    let members = [
+        "analist@tilburg.demo",
+        "regisseur@tilburg.demo",
+        "privacy@tilburg.demo",
+        "team@tilburg.demo",
+        "beheerder@tilburg.demo",
+    ];
+    let rounds: Vec<Vec<(String, std::collections::BTreeMap<String, u8>)>> = (0..2u8)
+        .map(|round| {
+            members
+                .iter()
+                .enumerate()
+                .map(|(m, email)| {
+                    let answers = scan
+                        .dimensies
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(d, dim)| {
+                            dim.vragen.iter().enumerate().map(move |(q, question)| {
+                                // Data and technology lag, cooperation leads; members differ.
+                                let base: u8 = [2, 3, 1, 2, 1, 3, 2][d % 7];
+                                let level = base
+                                    + round
+                                    + ((m + q) % 3 == 0) as u8
+                                    + (m == 2 && d == 1) as u8;
+                                (question.id.clone(), level.clamp(1, 5))
+                            })
+                        })
+                        .collect();
+                    ((*email).to_owned(), answers)
+                })
+                .collect()
+        })
+        .collect();
+    Ok(store
+        .seed_demo_readiness(&Operator::command_line("serve-demo"), "tilburg", &rounds)
+        .await?)
+}

@@ -438,6 +438,7 @@ async fn serve(
         let started = std::time::Instant::now();
         let figures = demo::load_microdata(&store, demo::DEMO_SCALE, demo::DEMO_SEED).await?;
         demo::load_matrix_demo(&store).await?;
+        demo::load_readiness_demo(&store).await?;
         if figures > 0 {
             println!(
                 "Demo microdata (synthetic) rolled up into {figures} figures in {:.1} s.",
@@ -639,6 +640,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let started = std::time::Instant::now();
             let figures = demo::load_microdata(&store, scale, seed).await?;
             demo::load_matrix_demo(&store).await?;
+            demo::load_readiness_demo(&store).await?;
             println!(
                 "Demo microdata (seed {seed}, scale {scale}) rolled up into {figures} figures in {:.1} s.",
                 started.elapsed().as_secs_f64()

@@ -46,7 +46,7 @@ pub struct Dimension {
     pub omschrijving: Text,
     pub advies: Text,
     pub links: Vec<Link>,
-    #[serde(rename = "vraag")]
+    #[serde(rename(deserialize = "vraag"))]
     pub vragen: Vec<Question>,
 }
 
@@ -67,7 +67,7 @@ pub enum ReadinessError {
 #[serde(deny_unknown_fields)]
 pub struct Scan {
     pub version: u32,
-    #[serde(rename = "dimensie")]
+    #[serde(rename(deserialize = "dimensie"))]
     pub dimensies: Vec<Dimension>,
 }
 

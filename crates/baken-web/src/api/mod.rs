@@ -9,6 +9,7 @@ pub(crate) mod health;
 pub(crate) mod matrix;
 pub mod openapi;
 pub(crate) mod org;
+pub(crate) mod readiness;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};

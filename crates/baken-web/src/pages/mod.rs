@@ -10,6 +10,7 @@ pub(crate) mod dashboard;
 pub(crate) mod import;
 pub(crate) mod matrix;
 pub(crate) mod profile;
+pub(crate) mod readiness;
 pub(crate) mod shell;
 
 use axum::body::Bytes;

@@ -8,6 +8,7 @@ mod dashboard;
 mod matrices;
 mod matrix;
 mod pages;
+mod readiness;
 
 use axum::Router;
 use axum::body::Body;

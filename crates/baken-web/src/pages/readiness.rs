@@ -1,0 +1,425 @@
+//! Readiness (`/gereedheid`): the e-learning with quizzes and feedback on every answer, and
+//! the self-assessment in team rounds: each member answers, the results combine into a score
+//! per dimension with its spread, a radar chart, the questions the team disagrees on, advice
+//! per dimension, history, and an anonymous comparison when enough organisations took part.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use baken_domain::readiness::{
+    comparison, dimension_scores, strongest_and_weakest, team_result, validate_answers,
+};
+use baken_render::radar::{Radar, RadarSeries};
+
+use crate::AppState;
+use crate::context::{RequestContext, SignedIn};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::pages::see_other;
+use crate::pages::shell::Shell;
+
+fn render_lang(lang: Lang) -> baken_render::format::Lang {
+    match lang {
+        Lang::Nl => baken_render::format::Lang::Nl,
+        Lang::En => baken_render::format::Lang::En,
+    }
+}
+
+fn score_text(v: Option<f64>, lang: Lang) -> String {
+    v.map_or_else(
+        || "–".to_owned(),
+        |v| baken_render::format::number(v, 1, render_lang(lang)),
+    )
+}
+
+pub struct ModuleRow {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub minutes: u32,
+    pub answered: usize,
+    pub correct: usize,
+    pub questions: usize,
+}
+
+pub struct RoundRow {
+    pub id: i64,
+    pub started: String,
+    pub by: String,
+    pub responses: i64,
+    pub open: bool,
+    pub answered: bool,
+}
+
+#[derive(Template)]
+#[template(path = "readiness.html")]
+struct OverviewPage {
+    shell: Shell,
+    modules: Vec<ModuleRow>,
+    rounds: Vec<RoundRow>,
+    questions: usize,
+}
+
+/// `/gereedheid`.
+pub(crate) async fn overview(
+    State(state): State<AppState>,
+    SignedIn(actor, ctx): SignedIn,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    let progress = state.store.course_progress(&actor).await?;
+    let modules = state
+        .course
+        .modules
+        .iter()
+        .map(|m| ModuleRow {
+            id: m.id.clone(),
+            title: m.titel.get(lang.code()).to_owned(),
+            summary: m.samenvatting.get(lang.code()).to_owned(),
+            minutes: m.minuten,
+            answered: m
+                .vragen
+                .iter()
+                .filter(|q| progress.contains_key(&q.id))
+                .count(),
+            correct: m
+                .vragen
+                .iter()
+                .filter(|q| progress.get(&q.id).is_some_and(|(_, ok)| *ok))
+                .count(),
+            questions: m.vragen.len(),
+        })
+        .collect();
+    let rounds = state
+        .store
+        .readiness_rounds(&actor)
+        .await?
+        .into_iter()
+        .map(|r| RoundRow {
+            id: r.id,
+            started: crate::pages::format_ms(r.started_at),
+            by: r.started_by,
+            responses: r.responses,
+            open: r.closed_at.is_none(),
+            answered: r.answered,
+        })
+        .collect();
+    let page = OverviewPage {
+        shell: Shell::build(&state, &ctx, "readiness-title").await,
+        modules,
+        rounds,
+        questions: state.scan.question_count(),
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// `POST /gereedheid/rondes`: starts a team round.
+pub(crate) async fn start_round(
+    State(state): State<AppState>,
+    SignedIn(actor, _ctx): SignedIn,
+) -> Result<Response, AppError> {
+    let id = state.store.start_readiness_round(&actor, "").await?;
+    Ok(see_other(&format!("/gereedheid/rondes/{id}")))
+}
+
+pub struct QuestionView {
+    pub id: String,
+    pub text: String,
+    pub levels: Vec<String>,
+    pub chosen: u8,
+}
+
+pub struct DimensionForm {
+    pub name: String,
+    pub description: String,
+    pub questions: Vec<QuestionView>,
+}
+
+#[derive(Template)]
+#[template(path = "readiness_round.html")]
+struct RoundPage {
+    shell: Shell,
+    id: i64,
+    open: bool,
+    dimensions: Vec<DimensionForm>,
+    errors: Vec<String>,
+}
+
+async fn round_page(
+    state: &AppState,
+    actor: &baken_store::Actor,
+    ctx: &RequestContext,
+    id: i64,
+    given: Option<&BTreeMap<String, u8>>,
+    errors: Vec<String>,
+) -> Result<String, AppError> {
+    let lang = ctx.lang;
+    let rounds = state.store.readiness_rounds(actor).await?;
+    let (_, own) = state.store.readiness_answers(actor, id).await?;
+    let open = rounds
+        .iter()
+        .find(|r| r.id == id)
+        .is_some_and(|r| r.closed_at.is_none());
+    let answers = given.cloned().or(own).unwrap_or_default();
+    let dimensions = state
+        .scan
+        .dimensies
+        .iter()
+        .map(|d| DimensionForm {
+            name: d.naam.get(lang.code()).to_owned(),
+            description: d.omschrijving.get(lang.code()).to_owned(),
+            questions: d
+                .vragen
+                .iter()
+                .map(|q| QuestionView {
+                    id: q.id.clone(),
+                    text: q.tekst.get(lang.code()).to_owned(),
+                    levels: q
+                        .niveaus
+                        .iter()
+                        .map(|l| l.get(lang.code()).to_owned())
+                        .collect(),
+                    chosen: answers.get(&q.id).copied().unwrap_or(0),
+                })
+                .collect(),
+        })
+        .collect();
+    let mut shell = Shell::build(state, ctx, "readiness-round-title").await;
+    shell.title = format!("{} {id}", lang.t("readiness-round-title"));
+    Ok(RoundPage {
+        shell,
+        id,
+        open,
+        dimensions,
+        errors,
+    }
+    .render()?)
+}
+
+/// `/gereedheid/rondes/{id}`: the questions of a round, as the actor answered them so far.
+pub(crate) async fn round(
+    State(state): State<AppState>,
+    SignedIn(actor, ctx): SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    Ok(Html(round_page(&state, &actor, &ctx, id, None, Vec::new()).await?).into_response())
+}
+
+/// `POST /gereedheid/rondes/{id}`: the actor's answers; every problem is named.
+pub(crate) async fn answer(
+    State(state): State<AppState>,
+    SignedIn(actor, ctx): SignedIn,
+    Path(id): Path<i64>,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let mut answers = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (k, v) in fields.iter().filter(|(k, _)| k != "csrf") {
+        match v.trim().parse::<u8>() {
+            Ok(level) => {
+                answers.insert(k.clone(), level);
+            }
+            Err(_) => errors.push(format!("{k}: {}", ctx.lang.t("readiness-error-level"))),
+        }
+    }
+    if let Err(problems) = validate_answers(&state.scan, &answers) {
+        errors.extend(
+            problems
+                .into_iter()
+                .map(|p| format!("{}: {}", p.question, p.reason)),
+        );
+    }
+    if errors.is_empty() {
+        match state
+            .store
+            .submit_readiness_answers(&actor, id, &answers)
+            .await
+        {
+            Ok(()) => return Ok(see_other(&format!("/gereedheid/rondes/{id}/uitslag"))),
+            Err(baken_store::StoreError::Invalid { reason, .. }) => errors.push(reason),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let html = round_page(&state, &actor, &ctx, id, Some(&answers), errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
+}
+
+/// `POST /gereedheid/rondes/{id}/sluiten`.
+pub(crate) async fn close_round(
+    State(state): State<AppState>,
+    SignedIn(actor, _ctx): SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    state.store.close_readiness_round(&actor, id).await?;
+    Ok(see_other(&format!("/gereedheid/rondes/{id}/uitslag")))
+}
+
+pub struct DimensionResult {
+    pub name: String,
+    pub own: String,
+    pub team: String,
+    pub spread: String,
+    pub previous: String,
+    pub others: String,
+    pub advice: String,
+    pub links: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "readiness_results.html")]
+struct ResultsPage {
+    shell: Shell,
+    id: i64,
+    open: bool,
+    respondents: usize,
+    radar: String,
+    rows: Vec<DimensionResult>,
+    strongest: String,
+    weakest: String,
+    weakest_advice: String,
+    weakest_links: Vec<(String, String)>,
+    disagreements: Vec<(String, String)>,
+    compared: bool,
+}
+
+/// `/gereedheid/rondes/{id}/uitslag`: the team's result.
+pub(crate) async fn results(
+    State(state): State<AppState>,
+    SignedIn(actor, ctx): SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    let scan = &state.scan;
+    let (all, own) = state.store.readiness_answers(&actor, id).await?;
+    let rounds = state.store.readiness_rounds(&actor).await?;
+    let open = rounds
+        .iter()
+        .find(|r| r.id == id)
+        .is_some_and(|r| r.closed_at.is_none());
+    let team = team_result(scan, &all);
+    let own_scores = own.as_ref().map(|a| dimension_scores(scan, a));
+    // The previous round of the organisation, for history.
+    let previous = match rounds.iter().filter(|r| r.id < id).map(|r| r.id).max() {
+        Some(p) => {
+            let (answers, _) = state.store.readiness_answers(&actor, p).await?;
+            Some(team_result(scan, &answers))
+        }
+        None => None,
+    };
+    // Other organisations, each one score per dimension (its team mean), shown from five on.
+    let others: Vec<Vec<(String, Option<f64>)>> = state
+        .store
+        .readiness_others(&actor)
+        .await?
+        .iter()
+        .map(|answers| {
+            team_result(scan, answers)
+                .dimensions
+                .into_iter()
+                .map(|(d, m, _)| (d, m))
+                .collect()
+        })
+        .collect();
+    let compared = comparison(&others);
+    let team_means: Vec<(String, Option<f64>)> = team
+        .dimensions
+        .iter()
+        .map(|(d, m, _)| (d.clone(), *m))
+        .collect();
+    let links_of = |d: &baken_domain::readiness::Dimension| {
+        d.links
+            .iter()
+            .map(|l| (l.pad.clone(), l.label.get(lang.code()).to_owned()))
+            .collect::<Vec<_>>()
+    };
+    let rows = scan
+        .dimensies
+        .iter()
+        .enumerate()
+        .map(|(i, d)| DimensionResult {
+            name: d.naam.get(lang.code()).to_owned(),
+            own: score_text(own_scores.as_ref().and_then(|s| s[i].1), lang),
+            team: score_text(team.dimensions[i].1, lang),
+            spread: score_text(team.dimensions[i].2, lang),
+            previous: score_text(previous.as_ref().and_then(|p| p.dimensions[i].1), lang),
+            others: score_text(compared.as_ref().and_then(|c| c[i].1), lang),
+            advice: d.advies.get(lang.code()).to_owned(),
+            links: links_of(d),
+        })
+        .collect();
+    let (strongest, weakest) = strongest_and_weakest(&team_means).unwrap_or_default();
+    let name_of = |id: &str| {
+        scan.dimension(id)
+            .map(|d| d.naam.get(lang.code()).to_owned())
+            .unwrap_or_default()
+    };
+    let weak = scan.dimension(&weakest);
+    let mut series = vec![RadarSeries {
+        name: lang.t("readiness-team"),
+        values: team_means.iter().map(|(_, m)| *m).collect(),
+        emphasis: true,
+    }];
+    if let Some(p) = &previous {
+        series.push(RadarSeries {
+            name: lang.t("readiness-previous"),
+            values: p.dimensions.iter().map(|(_, m, _)| *m).collect(),
+            emphasis: false,
+        });
+    }
+    if let Some(c) = &compared {
+        series.push(RadarSeries {
+            name: lang.t("readiness-others"),
+            values: c.iter().map(|(_, m)| *m).collect(),
+            emphasis: false,
+        });
+    }
+    let title = lang.t("readiness-radar-title");
+    let description = lang.t("readiness-radar-desc");
+    let radar = Radar {
+        id_prefix: "radar",
+        title: &title,
+        description: &description,
+        axes: scan
+            .dimensies
+            .iter()
+            .map(|d| d.naam.get(lang.code()).to_owned())
+            .collect(),
+        series,
+        lang: render_lang(lang),
+    }
+    .render();
+    let disagreements = team
+        .disagreements
+        .iter()
+        .take(5)
+        .filter_map(|(q, s)| {
+            scan.question(q).map(|(_, question)| {
+                (
+                    question.tekst.get(lang.code()).to_owned(),
+                    score_text(Some(*s), lang),
+                )
+            })
+        })
+        .collect();
+    let mut shell = Shell::build(&state, &ctx, "readiness-results-title").await;
+    shell.title = format!("{} {id}", lang.t("readiness-results-title"));
+    let page = ResultsPage {
+        shell,
+        id,
+        open,
+        respondents: team.respondents,
+        radar,
+        rows,
+        strongest: name_of(&strongest),
+        weakest: name_of(&weakest),
+        weakest_advice: weak
+            .map(|d| d.advies.get(lang.code()).to_owned())
+            .unwrap_or_default(),
+        weakest_links: weak.map(links_of).unwrap_or_default(),
+        disagreements,
+        compared: compared.is_some(),
+    };
+    Ok(Html(page.render()?).into_response())
+}
