@@ -277,6 +277,18 @@ pub(crate) fn registry() -> Vec<Route> {
             get(pages::readiness::overview),
         ),
         route(
+            "GET",
+            "/gereedheid/leren/{module}",
+            P(Permission::TakeReadiness),
+            get(pages::readiness::module),
+        ),
+        route(
+            "POST",
+            "/gereedheid/leren/{module}/{quiz}",
+            P(Permission::TakeReadiness),
+            post(pages::readiness::answer_quiz),
+        ),
+        route(
             "POST",
             "/gereedheid/rondes",
             P(Permission::TakeReadiness),

@@ -545,3 +545,6 @@ readiness-advice = Advice per dimension
 readiness-no-answers = There are no answers in this round yet.
 readiness-radar-title = Readiness per dimension
 readiness-radar-desc = Radar chart of the team score per dimension on a scale of 1 to 5, with the previous round and other organisations for comparison where available. The table beside it gives the same figures.
+readiness-module-link = to the part of Baken
+readiness-quiz = Test yourself
+readiness-check = Check

@@ -545,3 +545,6 @@ readiness-advice = Advies per dimensie
 readiness-no-answers = Er zijn nog geen antwoorden in deze ronde.
 readiness-radar-title = Gereedheid per dimensie
 readiness-radar-desc = Radardiagram van de teamscore per dimensie op een schaal van 1 tot 5, met de vorige ronde en andere organisaties ter vergelijking waar beschikbaar. De tabel ernaast geeft dezelfde cijfers.
+readiness-module-link = naar het onderdeel van Baken
+readiness-quiz = Toets uzelf
+readiness-check = Controleren

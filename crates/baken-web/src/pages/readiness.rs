@@ -423,3 +423,159 @@ pub(crate) async fn results(
     };
     Ok(Html(page.render()?).into_response())
 }
+
+pub struct AnswerView {
+    pub index: usize,
+    pub text: String,
+    pub chosen: bool,
+}
+
+pub struct QuizView {
+    pub id: String,
+    pub question: String,
+    pub answers: Vec<AnswerView>,
+    /// After an answer: whether it was right, and the feedback on that answer.
+    pub feedback: Option<(bool, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "readiness_module.html")]
+struct ModulePage {
+    shell: Shell,
+    id: String,
+    summary: String,
+    link: String,
+    sections: Vec<(String, Vec<String>)>,
+    quizzes: Vec<QuizView>,
+    answered: usize,
+    correct: usize,
+}
+
+/// `/gereedheid/leren/{module}`: the sections to read and the quiz, with feedback on the
+/// answers given.
+pub(crate) async fn module(
+    State(state): State<AppState>,
+    SignedIn(actor, ctx): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    let m = state.course.module(&id).ok_or_else(|| AppError::Absent {
+        detail: format!(
+            "unknown module {id:?}; modules: {}",
+            state
+                .course
+                .modules
+                .iter()
+                .map(|m| m.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })?;
+    let progress = state.store.course_progress(&actor).await?;
+    let quizzes: Vec<QuizView> = m
+        .vragen
+        .iter()
+        .map(|q| {
+            let given = progress.get(&q.id).map(|(a, _)| *a);
+            QuizView {
+                id: q.id.clone(),
+                question: q.vraag.get(lang.code()).to_owned(),
+                answers: q
+                    .antwoorden
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| AnswerView {
+                        index: i,
+                        text: a.tekst.get(lang.code()).to_owned(),
+                        chosen: given == Some(i as i64),
+                    })
+                    .collect(),
+                feedback: given
+                    .and_then(|g| usize::try_from(g).ok())
+                    .and_then(|g| q.antwoorden.get(g))
+                    .map(|a| (a.juist, a.feedback.get(lang.code()).to_owned())),
+            }
+        })
+        .collect();
+    let answered = quizzes.iter().filter(|q| q.feedback.is_some()).count();
+    let correct = quizzes
+        .iter()
+        .filter(|q| q.feedback.as_ref().is_some_and(|(ok, _)| *ok))
+        .count();
+    let mut shell = Shell::build(&state, &ctx, "readiness-course").await;
+    shell.title = m.titel.get(lang.code()).to_owned();
+    let page = ModulePage {
+        shell,
+        id: m.id.clone(),
+        summary: m.samenvatting.get(lang.code()).to_owned(),
+        link: m.link.clone(),
+        sections: m
+            .secties
+            .iter()
+            .map(|s| {
+                (
+                    s.titel.get(lang.code()).to_owned(),
+                    s.tekst
+                        .get(lang.code())
+                        .split("\n\n")
+                        .map(|p| p.trim().to_owned())
+                        .filter(|p| !p.is_empty())
+                        .collect(),
+                )
+            })
+            .collect(),
+        quizzes,
+        answered,
+        correct,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct QuizForm {
+    #[serde(default)]
+    pub antwoord: String,
+}
+
+/// `POST /gereedheid/leren/{module}/{quiz}`: records the answer; the page shows its feedback.
+pub(crate) async fn answer_quiz(
+    State(state): State<AppState>,
+    SignedIn(actor, _ctx): SignedIn,
+    Path((module_id, quiz_id)): Path<(String, String)>,
+    axum::Form(form): axum::Form<QuizForm>,
+) -> Result<Response, AppError> {
+    let quiz = state
+        .course
+        .module(&module_id)
+        .and_then(|m| m.vragen.iter().find(|q| q.id == quiz_id))
+        .ok_or_else(|| AppError::Absent {
+            detail: format!("no question {quiz_id:?} in module {module_id:?}"),
+        })?;
+    let index: usize = form
+        .antwoord
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest {
+            detail: "choose one of the answers".into(),
+            params: vec![crate::error::InvalidParam {
+                name: "antwoord".into(),
+                reason: format!("0 to {}", quiz.antwoorden.len().saturating_sub(1)),
+            }],
+        })?;
+    let Some(answer) = quiz.antwoorden.get(index) else {
+        return Err(AppError::BadRequest {
+            detail: "not one of the answers".into(),
+            params: vec![crate::error::InvalidParam {
+                name: "antwoord".into(),
+                reason: format!("0 to {}", quiz.antwoorden.len().saturating_sub(1)),
+            }],
+        });
+    };
+    state
+        .store
+        .record_course_answer(&actor, &module_id, &quiz_id, index as i64, answer.juist)
+        .await?;
+    Ok(see_other(&format!(
+        "/gereedheid/leren/{module_id}#{quiz_id}"
+    )))
+}

@@ -53,6 +53,8 @@ fn concrete_path(spec: &RouteSpec, own_user_id: i64, own_job_id: i64) -> String 
         .replace("{id}", &id.to_string())
         .replace("{code}", code)
         .replace("{theme}", "context")
+        .replace("{module}", "datagedreven")
+        .replace("{quiz}", "dg-1")
         .replace("{file}", "context-misdrijven-per-1000-inwoners.csv")
 }
 

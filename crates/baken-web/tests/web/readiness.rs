@@ -176,3 +176,46 @@ async fn bad_answers_and_other_organisations_rounds_are_refused() {
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("data-question="));
 }
+
+#[tokio::test]
+async fn a_module_gives_feedback_on_the_answer_chosen_and_keeps_progress() {
+    let app = TestApp::new().await;
+    let browser = app.login("team@tilburg.demo").await;
+    let overview = app.get("/gereedheid", &browser).await;
+    assert_eq!(overview.status, StatusCode::OK);
+    assert!(overview.body.contains(r#"data-module="datagedreven""#));
+    let page = app.get("/gereedheid/leren/datagedreven", &browser).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("data-progress>0/"));
+    // Answer every option of the first question in turn: one is right, the others are not,
+    // and each shows its own feedback.
+    let mut verdicts = Vec::new();
+    for i in 0..3 {
+        let reply = app
+            .post_form(
+                "/gereedheid/leren/datagedreven/dg-1",
+                &browser,
+                &[("antwoord", &i.to_string())],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER);
+        let after = app.get("/gereedheid/leren/datagedreven", &browser).await;
+        assert!(after.body.contains("data-progress>1/"));
+        verdicts.push(after.body.contains(r#"data-feedback="juist""#));
+    }
+    assert!(verdicts.iter().filter(|v| **v).count() <= 1);
+    let bad = app
+        .post_form(
+            "/gereedheid/leren/datagedreven/dg-1",
+            &browser,
+            &[("antwoord", "9")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.get("/gereedheid/leren/bestaat-niet", &browser)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
