@@ -318,6 +318,12 @@ pub(crate) fn registry() -> Vec<Route> {
             P(Permission::TakeReadiness),
             get(pages::readiness::results),
         ),
+        route(
+            "GET",
+            "/gereedheid/rondes/{id}/rapport.pdf",
+            P(Permission::TakeReadiness),
+            get(pages::readiness::report_pdf),
+        ),
         // Audit and administration
         route(
             "GET",

@@ -579,3 +579,115 @@ pub(crate) async fn answer_quiz(
         "/gereedheid/leren/{module_id}#{quiz_id}"
     )))
 }
+
+/// `/gereedheid/rondes/{id}/rapport.pdf`: the round's result as a PDF report.
+pub(crate) async fn report_pdf(
+    State(state): State<AppState>,
+    SignedIn(actor, ctx): SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+    use baken_render::pdf::{Block, Report};
+    let lang = ctx.lang;
+    let scan = &state.scan;
+    let (all, _) = state.store.readiness_answers(&actor, id).await?;
+    let team = team_result(scan, &all);
+    let means: Vec<(String, Option<f64>)> = team
+        .dimensions
+        .iter()
+        .map(|(d, m, _)| (d.clone(), *m))
+        .collect();
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    let mut blocks = vec![Block::Note(format!(
+        "{} · {}: {} · {today}",
+        actor.org_name(),
+        lang.t("readiness-respondents"),
+        team.respondents
+    ))];
+    let title = lang.t("readiness-radar-title");
+    let description = lang.t("readiness-radar-desc");
+    blocks.push(Block::Svg {
+        markup: Radar {
+            id_prefix: "rapport-radar",
+            title: &title,
+            description: &description,
+            axes: scan
+                .dimensies
+                .iter()
+                .map(|d| d.naam.get(lang.code()).to_owned())
+                .collect(),
+            series: vec![RadarSeries {
+                name: lang.t("readiness-team"),
+                values: means.iter().map(|(_, m)| *m).collect(),
+                emphasis: true,
+            }],
+            lang: render_lang(lang),
+        }
+        .render(),
+        width: 0.6,
+    });
+    blocks.push(Block::Table {
+        header: vec![
+            lang.t("readiness-dimension"),
+            lang.t("readiness-team"),
+            lang.t("readiness-spread"),
+        ],
+        rows: scan
+            .dimensies
+            .iter()
+            .zip(&team.dimensions)
+            .map(|(d, (_, m, s))| {
+                vec![
+                    d.naam.get(lang.code()).to_owned(),
+                    score_text(*m, lang),
+                    score_text(*s, lang),
+                ]
+            })
+            .collect(),
+        widths: vec![0.6, 0.2, 0.2],
+    });
+    if let Some((strong, weak)) = strongest_and_weakest(&means) {
+        let name = |id: &str| {
+            scan.dimension(id)
+                .map(|d| d.naam.get(lang.code()).to_owned())
+                .unwrap_or_default()
+        };
+        blocks.push(Block::Paragraph(format!(
+            "{}: {} · {}: {}",
+            lang.t("readiness-strongest"),
+            name(&strong),
+            lang.t("readiness-weakest"),
+            name(&weak)
+        )));
+    }
+    blocks.push(Block::Heading(lang.t("readiness-advice")));
+    for (d, (_, m, _)) in scan.dimensies.iter().zip(&team.dimensions) {
+        blocks.push(Block::Paragraph(format!(
+            "{} ({}): {}",
+            d.naam.get(lang.code()),
+            score_text(*m, lang),
+            d.advies.get(lang.code())
+        )));
+    }
+    let report = Report {
+        title: format!("{} {id}", lang.t("readiness-results-title")),
+        language: lang.code().to_owned(),
+        footer: format!("Baken · {} · {today}", lang.t("readiness-title")),
+        blocks,
+    };
+    let pdf = tokio::task::spawn_blocking(move || baken_render::pdf::report(&report))
+        .await
+        .map_err(|e| AppError::Internal(format!("report: {e}")))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"baken-zelfscan-{id}.pdf\""),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
+}

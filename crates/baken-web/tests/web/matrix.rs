@@ -19,7 +19,12 @@ fn expected_ok(spec: &RouteSpec) -> &'static [u16] {
         // Needs ?lang=.
         ("GET", "/taal") => &[400],
         // Round 0 does not exist (not found, audited); rounds are walked in the readiness tests.
-        ("GET", "/gereedheid/rondes/{id}" | "/gereedheid/rondes/{id}/uitslag") => &[404],
+        (
+            "GET",
+            "/gereedheid/rondes/{id}"
+            | "/gereedheid/rondes/{id}/uitslag"
+            | "/gereedheid/rondes/{id}/rapport.pdf",
+        ) => &[404],
         ("GET", "/api/v1/zelfscans/{id}") => &[404],
         ("GET", _) => &[200],
         // A POST with an empty form: validated, never refused for access.

@@ -95,6 +95,13 @@ async fn a_team_round_combines_into_mean_spread_and_disagreements() {
     assert!(page.body.contains("data-team-score"));
     assert!(page.body.contains("data-strongest"));
     assert!(page.body.contains("pas als ten minste vijf organisaties"));
+    let pdf = app
+        .get(&format!("/gereedheid/rondes/{round}/rapport.pdf"), &browser)
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.body.starts_with("%PDF-"));
+    // Only the team's and the member's own scores: never a colleague's answers.
+    assert!(!page.body.contains("regisseur@tilburg.demo"));
 
     // Closing the round refuses later answers.
     let closed = app
