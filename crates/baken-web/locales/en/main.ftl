@@ -548,3 +548,4 @@ readiness-radar-desc = Radar chart of the team score per dimension on a scale of
 readiness-module-link = to the part of Baken
 readiness-quiz = Test yourself
 readiness-check = Check
+readiness-history = team score per dimension, 1–5

@@ -548,3 +548,4 @@ readiness-radar-desc = Radardiagram van de teamscore per dimensie op een schaal 
 readiness-module-link = naar het onderdeel van Baken
 readiness-quiz = Toets uzelf
 readiness-check = Controleren
+readiness-history = teamscore per dimensie, 1–5

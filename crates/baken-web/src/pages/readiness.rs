@@ -52,6 +52,8 @@ pub struct RoundRow {
     pub responses: i64,
     pub open: bool,
     pub answered: bool,
+    /// The team's score per dimension, for the history side by side.
+    pub scores: Vec<String>,
 }
 
 #[derive(Template)]
@@ -61,6 +63,7 @@ struct OverviewPage {
     modules: Vec<ModuleRow>,
     rounds: Vec<RoundRow>,
     questions: usize,
+    dimensions: Vec<String>,
 }
 
 /// `/gereedheid`.
@@ -92,25 +95,35 @@ pub(crate) async fn overview(
             questions: m.vragen.len(),
         })
         .collect();
-    let rounds = state
-        .store
-        .readiness_rounds(&actor)
-        .await?
-        .into_iter()
-        .map(|r| RoundRow {
+    let mut rounds = Vec::new();
+    for r in state.store.readiness_rounds(&actor).await? {
+        let (answers, _) = state.store.readiness_answers(&actor, r.id).await?;
+        let team = team_result(&state.scan, &answers);
+        rounds.push(RoundRow {
             id: r.id,
             started: crate::pages::format_ms(r.started_at),
             by: r.started_by,
             responses: r.responses,
             open: r.closed_at.is_none(),
             answered: r.answered,
-        })
-        .collect();
+            scores: team
+                .dimensions
+                .iter()
+                .map(|(_, m, _)| score_text(*m, lang))
+                .collect(),
+        });
+    }
     let page = OverviewPage {
         shell: Shell::build(&state, &ctx, "readiness-title").await,
         modules,
         rounds,
         questions: state.scan.question_count(),
+        dimensions: state
+            .scan
+            .dimensies
+            .iter()
+            .map(|d| d.naam.get(lang.code()).to_owned())
+            .collect(),
     };
     Ok(Html(page.render()?).into_response())
 }
