@@ -83,8 +83,8 @@ describe('Baken: signing in, language, administration, access', () => {
     assert.equal(await nav.getByRole('link', { name: 'Audit' }).count(), 0, 'analyst sees Audit');
 
     // A capability still to come is announced as such.
-    await clickAndLoad(page, nav.getByRole('link', { name: 'Gereedheid', exact: true }), 'Readiness page');
-    assert.equal(new URL(page.url()).pathname, '/gereedheid');
+    await clickAndLoad(page, nav.getByRole('link', { name: 'Over de grens', exact: true }), 'Cross-border page');
+    assert.equal(new URL(page.url()).pathname, '/grens');
     await expectVisible(page.getByRole('main').getByText('Binnenkort'), 'the "Binnenkort" badge');
 
     // Signing out returns to the login page with a notice.
