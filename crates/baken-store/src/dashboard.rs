@@ -10,6 +10,7 @@ use serde_json::json;
 use sqlx::Row;
 
 use crate::audit::{Entry, Who, append};
+use crate::org::{Owned, OwnedId};
 use crate::{Actor, Store, StoreError, now_ms};
 
 /// Observations of public datasets only: those of an organisation stay with it.
@@ -400,15 +401,8 @@ impl Store {
             "dashboard.indicator.share",
         )
         .await?;
-        let owner: Option<i64> = sqlx::query("SELECT org_id FROM own_indicators WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.db.pool)
-            .await?
-            .map(|r| r.try_get("org_id"))
-            .transpose()?;
-        if owner != Some(actor.org_id()) {
-            return Err(self.not_found(actor, "indicator", id, owner).await);
-        }
+        self.require_owned(actor, Owned::OwnIndicator, OwnedId::Text(id))
+            .await?;
         let mut tx = self.db.begin().await?;
         sqlx::query("UPDATE own_indicators SET shared = $1 WHERE id = $2")
             .bind(i64::from(shared))
@@ -469,12 +463,9 @@ impl Store {
             .into_iter()
             .find(|o| o.indicator.id == id);
         let Some(own) = visible else {
-            let owner: Option<i64> = sqlx::query("SELECT org_id FROM own_indicators WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.db.pool)
-                .await?
-                .map(|r| r.try_get("org_id"))
-                .transpose()?;
+            let owner = self
+                .owner_of(Owned::OwnIndicator, OwnedId::Text(id))
+                .await?;
             return Err(self.not_found(actor, "indicator", id, owner).await);
         };
         let inputs = self.inputs(&own.indicator, year, false).await?;

@@ -8,6 +8,7 @@ use serde_json::json;
 use sqlx::Row;
 
 use crate::audit::{Entry, Who, append};
+use crate::org::{Owned, OwnedId};
 use crate::{Actor, Store, StoreError, now_ms};
 
 /// One action of the action list.
@@ -243,17 +244,8 @@ impl Store {
                 reason: ACTION_STATUSES.join(" | "),
             });
         }
-        let owner: Option<i64> = sqlx::query("SELECT org_id FROM matrix_actions WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.db.pool)
-            .await?
-            .map(|r| r.try_get("org_id"))
-            .transpose()?;
-        if owner != Some(actor.org_id()) {
-            return Err(self
-                .not_found(actor, "action", &id.to_string(), owner)
-                .await);
-        }
+        self.require_owned(actor, Owned::MatrixAction, OwnedId::Int(id))
+            .await?;
         let mut tx = self.db.begin().await?;
         sqlx::query("UPDATE matrix_actions SET status = $1 WHERE id = $2")
             .bind(status)
@@ -480,17 +472,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.require(actor, Permission::EditInventory, "matrix.version.publish")
             .await?;
-        let owner: Option<i64> = sqlx::query("SELECT org_id FROM matrix_versions WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.db.pool)
-            .await?
-            .map(|r| r.try_get("org_id"))
-            .transpose()?;
-        if owner != Some(actor.org_id()) {
-            return Err(self
-                .not_found(actor, "matrix-version", &id.to_string(), owner)
-                .await);
-        }
+        self.require_owned(actor, Owned::MatrixVersion, OwnedId::Int(id))
+            .await?;
         let mut tx = self.db.begin().await?;
         sqlx::query("UPDATE matrix_versions SET published = $1 WHERE id = $2")
             .bind(i64::from(published))

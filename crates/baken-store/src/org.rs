@@ -263,6 +263,43 @@ impl Store {
         }
     }
 
+    /// The organisation a row of an organisation's own table belongs to, if the row exists.
+    pub(crate) async fn owner_of(
+        &self,
+        kind: Owned,
+        id: OwnedId<'_>,
+    ) -> Result<Option<i64>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT org_id FROM {} WHERE id = $1", kind.table()));
+        let query = sqlx::query(sql);
+        let query = match id {
+            OwnedId::Int(i) => query.bind(i),
+            OwnedId::Text(t) => query.bind(t.to_owned()),
+        };
+        Ok(query
+            .fetch_optional(&self.db.pool)
+            .await?
+            .map(|r| r.try_get("org_id"))
+            .transpose()?)
+    }
+
+    /// Passes when the row is the actor's organisation's; otherwise records the attempt and
+    /// returns [`StoreError::NotFound`], so another organisation learns nothing of it.
+    pub(crate) async fn require_owned(
+        &self,
+        actor: &Actor,
+        kind: Owned,
+        id: OwnedId<'_>,
+    ) -> Result<(), StoreError> {
+        let owner = self.owner_of(kind, id).await?;
+        if owner == Some(actor.org_id()) {
+            Ok(())
+        } else {
+            Err(self
+                .not_found(actor, kind.object_type(), &id.to_string(), owner)
+                .await)
+        }
+    }
+
     /// Records a refusal decided outside the store (an unknown route parameter, a CSRF
     /// failure) so that every denial is in the chain.
     pub async fn record_denial(
@@ -668,4 +705,50 @@ async fn user_summary(
         locked: locked_until.is_some_and(|t| t > now_ms()),
         created_at: row.try_get("created_at")?,
     }))
+}
+
+/// The tables whose rows belong to one organisation and are looked up by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Owned {
+    OwnIndicator,
+    MatrixAction,
+    MatrixVersion,
+    ReadinessRound,
+}
+
+impl Owned {
+    fn table(self) -> &'static str {
+        match self {
+            Self::OwnIndicator => "own_indicators",
+            Self::MatrixAction => "matrix_actions",
+            Self::MatrixVersion => "matrix_versions",
+            Self::ReadinessRound => "readiness_rounds",
+        }
+    }
+
+    /// The object type in the audit chain.
+    fn object_type(self) -> &'static str {
+        match self {
+            Self::OwnIndicator => "indicator",
+            Self::MatrixAction => "action",
+            Self::MatrixVersion => "matrix-version",
+            Self::ReadinessRound => "readiness-round",
+        }
+    }
+}
+
+/// The id of an owned row: a number, or a text key.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum OwnedId<'a> {
+    Int(i64),
+    Text(&'a str),
+}
+
+impl std::fmt::Display for OwnedId<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Int(i) => write!(f, "{i}"),
+            Self::Text(t) => f.write_str(t),
+        }
+    }
 }

@@ -11,6 +11,7 @@ use serde_json::json;
 use sqlx::Row;
 
 use crate::audit::{Entry, Who, append};
+use crate::org::{Owned, OwnedId};
 use crate::{Actor, Store, StoreError, now_ms};
 
 /// A self-assessment round.
@@ -31,17 +32,8 @@ pub type RoundAnswers = BTreeMap<String, u8>;
 
 impl Store {
     async fn own_round(&self, actor: &Actor, id: i64) -> Result<Option<i64>, StoreError> {
-        let owner: Option<i64> = sqlx::query("SELECT org_id FROM readiness_rounds WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.db.pool)
-            .await?
-            .map(|r| r.try_get("org_id"))
-            .transpose()?;
-        if owner != Some(actor.org_id()) {
-            return Err(self
-                .not_found(actor, "readiness-round", &id.to_string(), owner)
-                .await);
-        }
+        self.require_owned(actor, Owned::ReadinessRound, OwnedId::Int(id))
+            .await?;
         Ok(
             sqlx::query("SELECT closed_at FROM readiness_rounds WHERE id = $1")
                 .bind(id)
