@@ -237,6 +237,19 @@ impl Dashboards {
         }
     }
 
+    /// The indicator's figures in its latest year with data, with that year.
+    pub async fn latest(
+        &self,
+        store: &Store,
+        indicator: &Indicator,
+    ) -> Result<Option<(String, Arc<IndicatorYear>)>, AppError> {
+        let Some(year) = self.years(store, indicator).await?.last().cloned() else {
+            return Ok(None);
+        };
+        let figures = self.figures(store, indicator, &year).await?;
+        Ok(Some((year, figures)))
+    }
+
     /// The year asked for, or the latest with data; an error naming the years there are.
     pub async fn year(
         &self,

@@ -217,19 +217,9 @@ pub(crate) async fn area_standouts(
         if !indicator.has_level(area.level()) || indicator.concern == Concern::Neutraal {
             continue;
         }
-        let Some(year) = state
-            .dashboards
-            .years(&state.store, indicator)
-            .await?
-            .last()
-            .cloned()
-        else {
+        let Some((year, figures)) = state.dashboards.latest(&state.store, indicator).await? else {
             continue;
         };
-        let figures = state
-            .dashboards
-            .figures(&state.store, indicator, &year)
-            .await?;
         let cmp = figures.compare(area);
         if let (Some(value), Some(z), Some(peer_mean)) =
             (figures.figure(area).value(), cmp.z_score, cmp.peer_mean)
@@ -269,13 +259,10 @@ pub(crate) async fn area_overview(
             .of_theme(theme)
             .filter(|i| i.has_level(area.level()))
         {
-            let Some(year) = state.dashboards.year(&state.store, indicator, None).await? else {
+            let Some((year, figures)) = state.dashboards.latest(&state.store, indicator).await?
+            else {
                 continue;
             };
-            let figures = state
-                .dashboards
-                .figures(&state.store, indicator, &year)
-                .await?;
             let cmp = figures.compare(&area);
             rows.push(SummaryRow {
                 name: format!("{} ({year})", indicator.name.get(lang.code())),
@@ -1891,13 +1878,10 @@ pub(crate) async fn report_pdf(
             .of_theme(theme)
             .filter(|i| i.has_level(area.level()))
         {
-            let Some(year) = state.dashboards.year(&state.store, indicator, None).await? else {
+            let Some((year, figures)) = state.dashboards.latest(&state.store, indicator).await?
+            else {
                 continue;
             };
-            let figures = state
-                .dashboards
-                .figures(&state.store, indicator, &year)
-                .await?;
             let cmp = figures.compare(&area);
             let d = indicator.decimals;
             rows.push(vec![
