@@ -77,11 +77,17 @@ impl Role {
                 ViewSharing,
                 UseCrossBorder,
                 TakeReadiness,
+                ConnectSources,
+                ManageProtocol,
+                ViewRetention,
             ],
             Self::Coordinator => &[
                 RegisterSignal,
                 ViewSignals,
                 DecideIntake,
+                AskSources,
+                OpenSourceDetails,
+                ViewPersons,
                 ViewDashboards,
                 ViewMatrices,
                 ViewSharing,
@@ -96,6 +102,8 @@ impl Role {
                 ViewMatrices,
                 EditInventory,
                 ViewSignals,
+                AskSources,
+                OpenSourceDetails,
                 UseCrossBorder,
                 TakeReadiness,
             ],
@@ -104,6 +112,7 @@ impl Role {
                 DecideWeighing3,
                 DecideWeighing4,
                 LeadCaseMeeting,
+                ViewPersons,
                 ViewDashboards,
                 ViewMatrices,
                 ViewSharing,
@@ -115,6 +124,9 @@ impl Role {
                 ApproveSharing,
                 ManageCovenants,
                 ViewSignals,
+                ViewPersons,
+                ViewRetention,
+                HandleSubjectRights,
                 ViewSharing,
                 ViewDashboards,
                 ViewMatrices,
@@ -123,6 +135,7 @@ impl Role {
             Self::SourceOwner => &[
                 AnswerHitNoHit,
                 OpenSourceDetails,
+                ConnectSources,
                 ViewDashboards,
                 TakeReadiness,
             ],
@@ -167,10 +180,22 @@ pub enum Permission {
     TakeReadiness,
     /// Define the organisation's own dashboard indicators on its imported data.
     DefineIndicators,
+    /// Ask the approved sources hit/no-hit and request a hit's details (source research).
+    AskSources,
+    /// See a person's name and date of birth in clear (every view is audited).
+    ViewPersons,
+    /// Connect a municipal register's extract as a source that answers hit/no-hit.
+    ConnectSources,
+    /// Adapt, publish and adopt the organisation's step plan (checklist, terms, legal bases).
+    ManageProtocol,
+    /// See what is due for destruction and the tombstones of what was destroyed.
+    ViewRetention,
+    /// Handle data-subject requests: access (inzage), correction and erasure.
+    HandleSubjectRights,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 24] = [
+    pub const ALL: [Permission; 30] = [
         Self::ManageUsers,
         Self::ManageOrganisation,
         Self::ViewAudit,
@@ -195,6 +220,12 @@ impl Permission {
         Self::UseCrossBorder,
         Self::TakeReadiness,
         Self::DefineIndicators,
+        Self::AskSources,
+        Self::ViewPersons,
+        Self::ConnectSources,
+        Self::ManageProtocol,
+        Self::ViewRetention,
+        Self::HandleSubjectRights,
     ];
 
     fn bit(self) -> u64 {

@@ -15,4 +15,5 @@ pub mod dataset;
 pub mod matrix;
 pub mod org;
 pub mod readiness;
+pub mod signal;
 pub mod table;
