@@ -5,6 +5,7 @@
 //! Nothing here touches the database: readers produce validated values, and the store writes
 //! them all or nothing.
 
+pub mod attachment;
 pub mod boundary;
 pub mod dashboard;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod readiness;
 pub mod reference;
 pub mod rollup;
 pub mod sector;
+pub mod signal;
 pub mod statline;
 pub mod synthetic;
 pub mod table;

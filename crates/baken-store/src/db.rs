@@ -114,6 +114,11 @@ macro_rules! migrations {
                 "readiness",
                 include_str!(concat!("../migrations/", $backend, "/0008_readiness.sql")),
             ),
+            (
+                9,
+                "signal",
+                include_str!(concat!("../migrations/", $backend, "/0009_signal.sql")),
+            ),
         ]
     };
 }
@@ -152,6 +157,8 @@ impl Db {
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        // Deleted content is overwritten, so destroyed signals leave no bytes.
+                        conn.execute("PRAGMA secure_delete = ON").await?;
                     } else {
                         conn.execute("SET TIME ZONE 'UTC'").await?;
                     }

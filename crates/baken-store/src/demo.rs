@@ -11,7 +11,8 @@ use sqlx::Row;
 
 use crate::audit::{Entry, append};
 use crate::auth::hash_password;
-use crate::{Operator, Store, StoreError, now_ms};
+use crate::org::AuthMethod;
+use crate::{Actor, Operator, Store, StoreError, now_ms};
 
 /// The password of the demo users unless `BAKEN_DEMO_PASSWORD` says otherwise.
 pub const DEFAULT_DEMO_PASSWORD: &str = "Baken-demo-2026";
@@ -189,5 +190,29 @@ impl Store {
         }
         tx.commit().await?;
         Ok(seed)
+    }
+}
+
+impl Store {
+    /// A demo user as an actor, for the demo seeder to walk signals through the step plan with
+    /// the same rules and audit as people do. Only `*.demo` users can be had this way.
+    pub async fn demo_actor(&self, operator: &Operator, email: &str) -> Result<Actor, StoreError> {
+        if !email.ends_with(".demo") {
+            return Err(StoreError::Invalid {
+                field: "email",
+                reason: "only demo users act for the demo seeder".into(),
+            });
+        }
+        let _ = operator;
+        let mut conn = self.db.pool.acquire().await?;
+        let id: i64 = sqlx::query("SELECT id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound)?
+            .try_get("id")?;
+        Actor::load(&mut conn, id, AuthMethod::Demo)
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 }

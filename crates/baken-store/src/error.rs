@@ -19,6 +19,8 @@ pub enum StoreError {
     Conflict { field: &'static str },
     #[error("{field} is invalid: {reason}")]
     Invalid { field: &'static str, reason: String },
+    #[error("{} field(s) break a rule", .0.len())]
+    Fields(Vec<baken_domain::signal::FieldError>),
     #[error("the password breaks {} rule(s)", .0.len())]
     WeakPassword(Vec<PasswordProblem>),
     #[error("unknown organisation {0:?}")]

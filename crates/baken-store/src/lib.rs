@@ -21,6 +21,8 @@ pub mod job;
 pub mod matrix;
 pub mod org;
 pub mod readiness;
+mod seal;
+pub mod signal;
 mod sql;
 pub mod table;
 #[cfg(feature = "testing")]
@@ -31,6 +33,7 @@ use baken_domain::audit::AuditKey;
 pub use db::{Backend, redact_url};
 pub use error::StoreError;
 pub use org::{Actor, Operator};
+pub use seal::{DataKey, DataKeyTooShort};
 
 /// A page of a collection: 1-based page number and page size (at most [`Page::MAX_SIZE`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +94,7 @@ impl<T> Paged<T> {
 pub struct Store {
     db: db::Db,
     audit_key: AuditKey,
+    data_key: Option<DataKey>,
     settings: auth::AuthSettings,
 }
 
@@ -101,7 +105,20 @@ impl Store {
         Ok(Self {
             db,
             audit_key,
+            data_key: None,
             settings: auth::AuthSettings::default(),
+        })
+    }
+
+    /// Sets the key that seals personal data and makes pseudonyms (kept outside the database).
+    pub fn with_data_key(mut self, key: DataKey) -> Self {
+        self.data_key = Some(key);
+        self
+    }
+
+    pub(crate) fn data_key(&self) -> Result<&DataKey, StoreError> {
+        self.data_key.as_ref().ok_or_else(|| {
+            StoreError::Internal("no data key is configured for personal data".into())
         })
     }
 

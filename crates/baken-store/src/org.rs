@@ -25,6 +25,8 @@ pub enum AuthMethod {
     ApiToken,
     /// A background job, acting for the user who started it.
     Job,
+    /// The demo seeder at the command line, acting as a demo user.
+    Demo,
 }
 
 /// An authenticated user acting within its organisation. Made only by [`crate::auth`].
@@ -714,6 +716,8 @@ pub(crate) enum Owned {
     MatrixAction,
     MatrixVersion,
     ReadinessRound,
+    Signal,
+    Subject,
 }
 
 impl Owned {
@@ -723,6 +727,8 @@ impl Owned {
             Self::MatrixAction => "matrix_actions",
             Self::MatrixVersion => "matrix_versions",
             Self::ReadinessRound => "readiness_rounds",
+            Self::Signal => "signals",
+            Self::Subject => "subjects",
         }
     }
 
@@ -733,6 +739,8 @@ impl Owned {
             Self::MatrixAction => "action",
             Self::MatrixVersion => "matrix-version",
             Self::ReadinessRound => "readiness-round",
+            Self::Signal => "signal",
+            Self::Subject => "subject",
         }
     }
 }

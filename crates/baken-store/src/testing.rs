@@ -21,6 +21,11 @@ pub fn test_audit_key() -> AuditKey {
     AuditKey::new(b"baken-test-audit-key-0123456789abcdef".to_vec()).expect("long enough")
 }
 
+/// A fixed data key for tests.
+pub fn test_data_key() -> crate::DataKey {
+    crate::DataKey::new(b"baken-test-data-key-0123456789abcdef").expect("long enough")
+}
+
 impl TestDatabase {
     /// Creates and migrates a fresh database: a new PostgreSQL database on the server named by
     /// [`TEST_DATABASE_ENV`], or a new SQLite file in the temporary directory.
@@ -44,7 +49,9 @@ impl TestDatabase {
                 format!("sqlite://{}", path.display())
             }
         };
-        let store = Store::connect(&url, test_audit_key()).await?;
+        let store = Store::connect(&url, test_audit_key())
+            .await?
+            .with_data_key(test_data_key());
         store.migrate().await?;
         Ok(Self { url, store })
     }
@@ -61,6 +68,15 @@ impl Store {
 
     /// A single integer from raw SQL (tests only).
     pub async fn query_i64(&self, sql: &str) -> Result<i64, StoreError> {
+        use sqlx::Row;
+        Ok(sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_one(&self.db.pool)
+            .await?
+            .try_get(0)?)
+    }
+
+    /// A single text from raw SQL (tests only).
+    pub async fn query_text(&self, sql: &str) -> Result<String, StoreError> {
         use sqlx::Row;
         Ok(sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
             .fetch_one(&self.db.pool)

@@ -119,6 +119,15 @@ impl From<StoreError> for AppError {
                     reason,
                 }],
             },
+            StoreError::Fields(errors) => Self::Unprocessable {
+                params: errors
+                    .into_iter()
+                    .map(|e| InvalidParam {
+                        name: e.field,
+                        reason: e.reason,
+                    })
+                    .collect(),
+            },
             StoreError::WeakPassword(problems) => Self::Unprocessable {
                 params: problems
                     .into_iter()

@@ -35,10 +35,24 @@ pub enum TenantParam {
     User,
     /// `{id}` is a background job (an import) id.
     Job,
+    /// `{id}` is a signal id.
+    Signal,
+    /// `{id}` is a subject id.
+    Subject,
 }
 
-/// Paths that take uploads larger than the general body limit.
-pub const UPLOAD_PATHS: [&str; 1] = ["/importeren"];
+/// The body limit of a path that takes uploads larger than the general limit, if it is one.
+pub fn upload_limit(path: &str) -> Option<usize> {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["importeren"] => Some(baken_store::job::MAX_JOB_FILE_BYTES + 64 * 1024),
+        ["signalen", "bronnen"] => Some(pages::signal_admin::MAX_EXTRACT_BYTES + 64 * 1024),
+        ["signalen", id, "bijlagen"] if id.parse::<i64>().is_ok() => {
+            Some(pages::signal::MAX_ATTACHMENT_BYTES + 64 * 1024)
+        }
+        _ => None,
+    }
+}
 
 /// What the registry says about a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,7 +270,167 @@ pub(crate) fn registry() -> Vec<Route> {
             "GET",
             "/signalen",
             P(Permission::ViewSignals),
-            get(pages::shell::capability),
+            get(pages::signal::queue),
+        ),
+        route(
+            "GET",
+            "/signalen/nieuw",
+            P(Permission::RegisterSignal),
+            get(pages::signal::new_form),
+        ),
+        route(
+            "POST",
+            "/signalen/nieuw",
+            P(Permission::RegisterSignal),
+            post(pages::signal::create),
+        ),
+        route(
+            "GET",
+            "/signalen/ophoping",
+            P(Permission::ViewSignals),
+            get(pages::signal_admin::accumulation),
+        ),
+        route(
+            "GET",
+            "/signalen/bronnen",
+            P(Permission::ConnectSources),
+            get(pages::signal_admin::sources),
+        ),
+        route(
+            "POST",
+            "/signalen/bronnen",
+            P(Permission::ConnectSources),
+            post(pages::signal_admin::connect).layer(axum::extract::DefaultBodyLimit::max(
+                pages::signal_admin::MAX_EXTRACT_BYTES + 64 * 1024,
+            )),
+        ),
+        route(
+            "GET",
+            "/signalen/stappenplan",
+            SignedIn,
+            get(pages::signal_admin::protocol),
+        ),
+        route(
+            "POST",
+            "/signalen/stappenplan/publiceren",
+            P(Permission::ManageProtocol),
+            post(pages::signal_admin::publish),
+        ),
+        route(
+            "POST",
+            "/signalen/stappenplan/overnemen/{org}",
+            P(Permission::ManageProtocol),
+            post(pages::signal_admin::adopt),
+        ),
+        route(
+            "GET",
+            "/signalen/bewaartermijnen",
+            P(Permission::ViewRetention),
+            get(pages::signal_admin::retention),
+        ),
+        route(
+            "GET",
+            "/signalen/rechten",
+            P(Permission::HandleSubjectRights),
+            get(pages::signal_admin::rights),
+        ),
+        route(
+            "POST",
+            "/signalen/rechten",
+            P(Permission::HandleSubjectRights),
+            post(pages::signal_admin::find),
+        ),
+        tenant(
+            route(
+                "GET",
+                "/signalen/rechten/{id}/inzage",
+                P(Permission::HandleSubjectRights),
+                get(pages::signal_admin::access_export),
+            ),
+            TenantParam::Subject,
+        ),
+        tenant(
+            route(
+                "POST",
+                "/signalen/rechten/{id}/correctie",
+                P(Permission::HandleSubjectRights),
+                post(pages::signal_admin::correct),
+            ),
+            TenantParam::Subject,
+        ),
+        tenant(
+            route(
+                "POST",
+                "/signalen/rechten/{id}/verwijderen",
+                P(Permission::HandleSubjectRights),
+                post(pages::signal_admin::erase),
+            ),
+            TenantParam::Subject,
+        ),
+        route(
+            "POST",
+            "/signalen/vragen/{id}/detailverzoek",
+            P(Permission::AskSources),
+            post(pages::signal::request_detail),
+        ),
+        route(
+            "POST",
+            "/signalen/vragen/{id}/besluit",
+            P(Permission::ApprovePrivacyCheck),
+            post(pages::signal::decide_detail),
+        ),
+        route(
+            "GET",
+            "/signalen/vragen/{id}/details",
+            P(Permission::OpenSourceDetails),
+            get(pages::signal::open_detail),
+        ),
+        tenant(
+            route(
+                "GET",
+                "/signalen/{id}",
+                P(Permission::ViewSignals),
+                get(pages::signal::detail),
+            ),
+            TenantParam::Signal,
+        ),
+        tenant(
+            route(
+                "POST",
+                "/signalen/{id}/acties",
+                P(Permission::ViewSignals),
+                post(pages::signal::act),
+            ),
+            TenantParam::Signal,
+        ),
+        route(
+            "POST",
+            "/signalen/{id}/bronnen/{bron}",
+            P(Permission::AskSources),
+            post(pages::signal::ask),
+        ),
+        route(
+            "POST",
+            "/signalen/{id}/bijlagen",
+            P(Permission::RegisterSignal),
+            post(pages::signal::attach).layer(axum::extract::DefaultBodyLimit::max(
+                pages::signal::MAX_ATTACHMENT_BYTES + 64 * 1024,
+            )),
+        ),
+        route(
+            "GET",
+            "/signalen/{id}/bijlagen/{bijlage}",
+            P(Permission::ViewSignals),
+            get(pages::signal::attachment),
+        ),
+        tenant(
+            route(
+                "GET",
+                "/signalen/{id}/verantwoording.pdf",
+                P(Permission::ViewSignals),
+                get(pages::signal::accountability_pdf),
+            ),
+            TenantParam::Signal,
         ),
         route(
             "GET",
@@ -539,6 +713,57 @@ pub(crate) fn registry() -> Vec<Route> {
             "/api/v1/zelfscans/{id}",
             P(Permission::TakeReadiness),
             get(api::readiness::round),
+        ),
+        route(
+            "GET",
+            "/api/v1/signalen",
+            P(Permission::ViewSignals),
+            get(api::signal::list),
+        ),
+        route(
+            "POST",
+            "/api/v1/signalen",
+            P(Permission::RegisterSignal),
+            post(api::signal::create),
+        ),
+        tenant(
+            route(
+                "GET",
+                "/api/v1/signalen/{id}",
+                P(Permission::ViewSignals),
+                get(api::signal::show),
+            ),
+            TenantParam::Signal,
+        ),
+        tenant(
+            route(
+                "GET",
+                "/api/v1/signalen/{id}/historie",
+                P(Permission::ViewSignals),
+                get(api::signal::history),
+            ),
+            TenantParam::Signal,
+        ),
+        tenant(
+            route(
+                "POST",
+                "/api/v1/signalen/{id}/acties",
+                P(Permission::ViewSignals),
+                post(api::signal::act),
+            ),
+            TenantParam::Signal,
+        ),
+        route(
+            "GET",
+            "/api/v1/subjecten",
+            P(Permission::ViewSignals),
+            get(api::signal::subjects),
+        ),
+        route(
+            "POST",
+            "/api/v1/subjecten",
+            P(Permission::RegisterSignal),
+            post(api::signal::create_subject),
         ),
         route(
             "GET",

@@ -63,11 +63,8 @@ pub(crate) async fn limit_body(
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    let limit = if crate::routes::UPLOAD_PATHS.contains(&req.uri().path()) {
-        baken_store::job::MAX_JOB_FILE_BYTES + 64 * 1024
-    } else {
-        state.config.max_body_bytes
-    };
+    let limit =
+        crate::routes::upload_limit(req.uri().path()).unwrap_or(state.config.max_body_bytes);
     if declared.is_some_and(|n| n > limit) {
         return Err(AppError::PayloadTooLarge { max_bytes: limit });
     }

@@ -179,3 +179,539 @@ pub async fn load_readiness_demo(store: &Store) -> Result<bool> {
         .seed_demo_readiness(&Operator::command_line("serve-demo"), "tilburg", &rounds)
         .await?)
 }
+
+// ----- signals ----------------------------------------------------------------------------------
+
+/// A fictional person of the demo: name, date of birth, and a BSN made to pass the 11-test.
+struct DemoPerson {
+    name: &'static str,
+    birth: &'static str,
+    bsn_seed: u32,
+}
+
+const DEMO_PERSONS: [DemoPerson; 5] = [
+    DemoPerson {
+        name: "Jan de Vries",
+        birth: "1978-03-14",
+        bsn_seed: 1_001,
+    },
+    DemoPerson {
+        name: "Petra Smits",
+        birth: "1985-11-02",
+        bsn_seed: 2_002,
+    },
+    DemoPerson {
+        name: "Karim Bakker",
+        birth: "1969-07-21",
+        bsn_seed: 3_003,
+    },
+    DemoPerson {
+        name: "Sanne Verhoeven",
+        birth: "1991-01-30",
+        bsn_seed: 4_004,
+    },
+    DemoPerson {
+        name: "Theo van Dam",
+        birth: "1974-05-09",
+        bsn_seed: 5_005,
+    },
+];
+
+/// The first 9-digit number from `seed` upward (in the 2xxxxxxxx range, clearly not a real
+/// series of the demo's own making) that passes the 11-test.
+pub fn demo_bsn(seed: u32) -> String {
+    (200_000_000 + seed * 97..)
+        .map(|n| n.to_string())
+        .find(|s| baken_domain::signal::ids::Bsn::parse(s).is_ok())
+        .unwrap_or_default()
+}
+
+/// Demo addresses in Tilburg: street, number, postcode, neighbourhood.
+const TILBURG_ADDRESSES: [(&str, u32, &str, &str); 6] = [
+    ("Heuvelstraat", 12, "5038 AA", "BU08550101"),
+    ("Korvelseweg", 140, "5025 JH", "BU08550402"),
+    ("Ringbaan-Oost", 301, "5018 HC", "BU08550703"),
+    ("Piushaven", 8, "5017 AN", "BU08550703"),
+    ("Bredaseweg", 455, "5037 LE", "BU08550905"),
+    ("Goirkestraat", 77, "5046 GC", "BU08550402"),
+];
+
+const TILBURG_COMPANIES: [(&str, &str, &str); 4] = [
+    ("60000011", "Shisha Lounge De Haven B.V.", "56.30"),
+    ("60000022", "Autopoetsbedrijf Ringbaan", "45.20"),
+    ("60000033", "Belwinkel Centrum", "47.42"),
+    ("60000044", "Vastgoed Beheer Zuid B.V.", "68.20"),
+];
+
+/// Walks demo signals for Tilburg (every step of the plan) and Breda (a few) through the store,
+/// as the demo users, with connected demo sources answering hit/no-hit. Once: nothing is done
+/// when Tilburg has signals already. Names, numbers and addresses are invented.
+fn explain(action: &str) -> impl FnOnce(baken_store::StoreError) -> anyhow::Error + '_ {
+    move |e| match e {
+        baken_store::StoreError::Fields(fields) => anyhow::anyhow!(
+            "demo step {action}: {}",
+            fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.reason))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => anyhow::anyhow!("demo step {action}: {other}"),
+    }
+}
+
+pub async fn load_signals_demo(store: &Store) -> Result<bool> {
+    use baken_domain::signal::subject::{AddressDraft, CompanyDraft, PersonDraft};
+    use baken_domain::signal::{Action, SignalDraft, StepDraft};
+    use baken_store::signal::{NewSubject, Queue, today};
+
+    let op = Operator::command_line("serve-demo");
+    let actor = |email: &'static str| store.demo_actor(&op, email);
+    let regisseur = actor("regisseur@tilburg.demo").await?;
+    if !store.signals(&regisseur, Queue::Open).await?.is_empty()
+        || !store.signals(&regisseur, Queue::Closed).await?.is_empty()
+    {
+        return Ok(false);
+    }
+    let team = actor("team@tilburg.demo").await?;
+    let privacy = actor("privacy@tilburg.demo").await?;
+    let analist = actor("analist@tilburg.demo").await?;
+    let bronhouder = actor("bronhouder@tilburg.demo").await?;
+    let protocol = baken_import::signal::shipped_protocol()?;
+    let matrices = baken_import::matrix::shipped_matrices()?;
+
+    // Connected sources: extracts of four municipal registers.
+    let mut handhaving = String::from(
+        "soort;bsn;naam;geboortedatum;kvk;postcode;huisnummer;dossier;datum;besluit\n",
+    );
+    let mut vergunningen = String::from("soort;kvk;postcode;huisnummer;vergunning;verleend\n");
+    let mut bibob = String::from("soort;bsn;naam;geboortedatum;kvk;dossier;advies\n");
+    let mut woz = String::from("soort;postcode;huisnummer;wozwaarde;peildatum\n");
+    for (i, (street, nr, pc, _)) in TILBURG_ADDRESSES.iter().enumerate() {
+        if i % 2 == 0 {
+            handhaving.push_str(&format!(
+                "adres;;;;;{pc};{nr};HH-2025-{:03};2025-0{}-12;last onder dwangsom ({street})\n",
+                40 + i,
+                1 + i
+            ));
+        }
+        woz.push_str(&format!(
+            "adres;{pc};{nr};{};2025-01-01\n",
+            310_000 + i * 45_000
+        ));
+    }
+    for (i, (kvk, _, _)) in TILBURG_COMPANIES.iter().enumerate() {
+        if i != 1 {
+            let (_, nr, pc, _) = TILBURG_ADDRESSES[i];
+            vergunningen.push_str(&format!(
+                "bedrijf;{kvk};;;exploitatievergunning;2024-0{}-01\n",
+                2 + i
+            ));
+            vergunningen.push_str(&format!(
+                "adres;;{pc};{nr};drank- en horecavergunning;2024-0{}-01\n",
+                2 + i
+            ));
+        }
+        if i == 0 || i == 3 {
+            bibob.push_str(&format!(
+                "bedrijf;;;;{kvk};BIB-2024-{:02};ernstige mate van gevaar (b)\n",
+                10 + i
+            ));
+        }
+    }
+    for (i, p) in DEMO_PERSONS.iter().enumerate() {
+        if i < 3 {
+            handhaving.push_str(&format!(
+                "persoon;{};;;;;;HH-2024-{:03};2024-10-0{};bestuurlijke waarschuwing\n",
+                demo_bsn(p.bsn_seed),
+                200 + i,
+                1 + i
+            ));
+        }
+        if i == 0 || i == 2 {
+            bibob.push_str(&format!(
+                "persoon;;{};{};;BIB-2023-{:02};geen advies gevraagd, eigen onderzoek\n",
+                p.name,
+                p.birth,
+                30 + i
+            ));
+        }
+    }
+    let sources = [
+        (
+            "handhaving",
+            "Handhavingsdossiers",
+            "handhaving",
+            "Vergunningen, toezicht en handhaving",
+            &handhaving,
+        ),
+        (
+            "vergunningen-horeca",
+            "Horeca- en exploitatievergunningen",
+            "vergunningen-horeca",
+            "Vergunningen",
+            &vergunningen,
+        ),
+        (
+            "bibob",
+            "Bibob-dossiers",
+            "bibob-dossiers",
+            "Bibob-team",
+            &bibob,
+        ),
+        ("woz", "WOZ-administratie", "woz", "Belastingen", &woz),
+    ];
+    for (code, name, matrix, dept, csv) in sources {
+        let rows = baken_import::signal::read_extract(csv.as_bytes(), today())
+            .map_err(|e| anyhow::anyhow!("demo extract {code}: {:?}", e.first()))?;
+        store
+            .connect_source(&bronhouder, code, name, matrix, dept, &rows)
+            .await?;
+    }
+
+    // Subjects.
+    let mut addresses = Vec::new();
+    for (street, nr, pc, hood) in TILBURG_ADDRESSES {
+        let a = AddressDraft {
+            straat: street.into(),
+            postcode: pc.into(),
+            huisnummer: nr.to_string(),
+            gemeente: "GM0855".into(),
+            buurt: hood.into(),
+            ..Default::default()
+        }
+        .validate()
+        .map_err(|e| anyhow::anyhow!("demo address: {e:?}"))?;
+        addresses.push(
+            store
+                .register_subject(&regisseur, &NewSubject::Address(a))
+                .await?,
+        );
+    }
+    let mut companies = Vec::new();
+    for (kvk, name, sbi) in TILBURG_COMPANIES {
+        let c = CompanyDraft {
+            kvk: kvk.into(),
+            naam: name.into(),
+            sbi: vec![sbi.into()],
+        }
+        .validate()
+        .map_err(|e| anyhow::anyhow!("demo company: {e:?}"))?;
+        companies.push(
+            store
+                .register_subject(&regisseur, &NewSubject::Company(c))
+                .await?,
+        );
+    }
+    let mut persons = Vec::new();
+    for p in &DEMO_PERSONS {
+        let person = PersonDraft {
+            bsn: demo_bsn(p.bsn_seed),
+            naam: p.name.into(),
+            geboortedatum: p.birth.into(),
+        }
+        .validate(today())
+        .map_err(|e| anyhow::anyhow!("demo person: {e:?}"))?;
+        persons.push(
+            store
+                .register_subject(&regisseur, &NewSubject::Person(person))
+                .await?,
+        );
+    }
+
+    // The path through the plan, with fields from the shipped protocol.
+    let basis = |id: &str| {
+        protocol
+            .legal_basis(id)
+            .map(|g| g.id.clone())
+            .unwrap_or_default()
+    };
+    let public_task = basis("avg-6-1-e");
+    let step = |action: Action| {
+        let mut d = StepDraft {
+            actie: action.code().into(),
+            ..Default::default()
+        };
+        match action {
+            Action::Weighing1Met => {
+                d.verankering = vec![
+                    protocol.verankering[2].id.clone(),
+                    protocol.verankering[4].id.clone(),
+                ];
+                d.rode_vlaggen = vec![protocol.signalering[0].rode_vlaggen[0].id.clone()];
+                d.motivering = "Zaak met weinig klanten maar hoge omzet; eigenaar ook betrokken bij een ander pand in de gemeente.".into();
+            }
+            Action::Weighing2AMet => {
+                d.motivering = "Raakt de openbare orde en de vergunningverlening: een taak van burgemeester en college.".into();
+                d.grondslag = public_task.clone();
+            }
+            Action::Weighing2BMet => {
+                d.motivering = "Het pand en de onderneming liggen in Tilburg.".into()
+            }
+            Action::Weighing3SourceResearch => {
+                d.ernst = protocol
+                    .ernst
+                    .iter()
+                    .take(2)
+                    .map(|i| i.id.clone())
+                    .collect();
+                d.motivering = "Concreet en recent; past in de fenomeenanalyse horeca.".into();
+            }
+            Action::PrivacyCheck1Approve => {
+                d.bronnen = vec![
+                    "handhaving".into(),
+                    "vergunningen-horeca".into(),
+                    "bibob".into(),
+                ];
+                d.grondslag = basis("avg-6-4");
+                d.verenigbaarheid = "Handhavings- en vergunningsgegevens zijn verzameld voor toezicht op dezelfde panden en ondernemingen; het verband met het nieuwe doel is nauw.".into();
+                d.noodzaak = "Eerst alleen hit/no-hit; details alleen na een gemotiveerd verzoek. Geen lichter middel om het signaal te toetsen.".into();
+            }
+            Action::Weighing4CaseMeeting => {
+                d.motivering = "Hits bij handhaving en vergunningen bevestigen het signaal.".into()
+            }
+            Action::PrivacyCheck2A => {
+                d.deelnemers = vec![
+                    "Vergunningen".into(),
+                    "Handhaving".into(),
+                    "Bibob-team".into(),
+                ];
+                d.delen = vec![baken_domain::signal::protocol::Share {
+                    met: "Handhaving".into(),
+                    wat: "hits en dossiernummers handhaving en vergunningen".into(),
+                }];
+                d.grondslag = public_task.clone();
+            }
+            Action::DecideApproach => {
+                d.besluit = "Integrale controle en een Bibob-onderzoek bij de verlenging van de exploitatievergunning.".into();
+                d.acties = vec![
+                    baken_domain::signal::protocol::Task {
+                        wat: "Integrale controle".into(),
+                        eigenaar: "Handhaving".into(),
+                        deadline: (today() + time::Duration::days(30)).to_string(),
+                    },
+                    baken_domain::signal::protocol::Task {
+                        wat: "Bibob-vragenformulier bij verlenging".into(),
+                        eigenaar: "Bibob-team".into(),
+                        deadline: (today() + time::Duration::days(60)).to_string(),
+                    },
+                ];
+            }
+            Action::PrivacyCheck2B => {
+                d.delen = vec![baken_domain::signal::protocol::Share {
+                    met: "Handhaving".into(),
+                    wat: "adres en vergunningnummer voor de controle".into(),
+                }];
+                d.grondslag = basis("wet-bibob");
+                if d.grondslag.is_empty() {
+                    d.grondslag = public_task.clone();
+                }
+            }
+            Action::RecordOutcome => {
+                d.uitkomst =
+                    "Controle uitgevoerd; vergunning onder voorwaarden verlengd na Bibob-onderzoek."
+                        .into()
+            }
+            Action::Weighing1NotMet => {
+                d.motivering = "Burenruzie over geluid; geen aanwijzing voor ondermijning.".into()
+            }
+            Action::Weighing2ANotMet => {
+                d.motivering = "Gaat over strafbare feiten zonder bestuurlijke component.".into();
+                d.doorverwezen_naar = "Politie Zeeland-West-Brabant".into();
+            }
+            _ => d.motivering = "Demo.".into(),
+        }
+        d
+    };
+    let path = [
+        Action::Weighing1Met,
+        Action::Weighing2AMet,
+        Action::Weighing2BMet,
+        Action::Weighing3SourceResearch,
+        Action::PrivacyCheck1Approve,
+        Action::Weighing4CaseMeeting,
+        Action::PrivacyCheck2A,
+        Action::DecideApproach,
+        Action::PrivacyCheck2B,
+        Action::RecordOutcome,
+    ];
+    let who = |action: Action| match action {
+        Action::Weighing1Met
+        | Action::Weighing1NotMet
+        | Action::Weighing2AMet
+        | Action::Weighing2ANotMet
+        | Action::Weighing2BMet => &regisseur,
+        Action::PrivacyCheck1Approve | Action::PrivacyCheck2A | Action::PrivacyCheck2B => &privacy,
+        _ => &team,
+    };
+    let phenomenon = matrices
+        .phenomena
+        .first()
+        .map(|p| p.id.clone())
+        .unwrap_or_default();
+    let descriptions = [
+        "Melding van een medewerker vergunningen: shishalounge met weinig bezoekers maar steeds nieuwe luxe inrichting.",
+        "Buurtbewoner ziet 's nachts busjes laden en lossen bij een bedrijfspand.",
+        "Autopoetsbedrijf zonder zichtbare klanten, veel contante betalingen volgens een leverancier.",
+        "Belwinkel wisselt binnen een jaar drie keer van bestuurder.",
+        "Woning met dichtgeplakte ramen en hoog stroomverbruik volgens de netbeheerder.",
+        "Vastgoedbedrijf koopt in korte tijd meerdere panden contant.",
+    ];
+    // (how many steps of the path, subjects) for twelve Tilburg signals, from intake to completed.
+    let plan: [(usize, Vec<i64>); 11] = [
+        (0, vec![addresses[0], companies[0]]),
+        (1, vec![addresses[1]]),
+        (2, vec![addresses[2], companies[1]]),
+        (3, vec![companies[2], persons[3]]),
+        (4, vec![addresses[3], persons[1]]),
+        (5, vec![addresses[0], companies[0], persons[0]]),
+        (6, vec![addresses[0], persons[2]]),
+        (7, vec![companies[3], persons[4]]),
+        (8, vec![addresses[4], companies[3]]),
+        (9, vec![addresses[5], companies[2]]),
+        (10, vec![addresses[2], companies[0], persons[0]]),
+    ];
+    for (i, (steps, subjects)) in plan.iter().enumerate() {
+        let draft = SignalDraft {
+            ontvangen: (today() - time::Duration::days(10 * (12 - i as i64))).to_string(),
+            kanaal: [
+                "telefoon",
+                "email",
+                "eigen-professional",
+                "mma",
+                "partner",
+                "brief",
+            ][i % 6]
+                .into(),
+            melder_organisatie: if i % 6 == 4 {
+                "Politie Zeeland-West-Brabant".into()
+            } else {
+                String::new()
+            },
+            melder_afdeling: if i % 6 == 2 {
+                "Vergunningen".into()
+            } else {
+                String::new()
+            },
+            omschrijving: descriptions[i % descriptions.len()].into(),
+            fenomeen: phenomenon.clone(),
+            betrouwbaarheid_bron: ["B", "C", "A", "D"][i % 4].into(),
+            betrouwbaarheid_informatie: ["2", "3", "1", "4"][i % 4].into(),
+            tlp: "amber".into(),
+            subjecten: subjects.clone(),
+            ..Default::default()
+        };
+        let signal = draft
+            .validate(&matrices, today())
+            .map_err(|e| anyhow::anyhow!("demo signal: {e:?}"))?;
+        let id = store.register_signal(&regisseur, &signal).await?.id;
+        for &action in &path[..*steps] {
+            store
+                .take_step(who(action), id, &step(action))
+                .await
+                .map_err(explain(action.code()))?;
+            if action == Action::PrivacyCheck1Approve {
+                for source in ["handhaving", "vergunningen-horeca", "bibob"] {
+                    store.ask_source(&analist, id, source).await?;
+                }
+            }
+        }
+    }
+    // Two closed at intake: not organised crime, and not a municipal task.
+    for (action, subject) in [
+        (Action::Weighing1NotMet, addresses[1]),
+        (Action::Weighing2ANotMet, addresses[4]),
+    ] {
+        let draft = SignalDraft {
+            ontvangen: (today() - time::Duration::days(20)).to_string(),
+            kanaal: "telefoon".into(),
+            omschrijving: "Melding van een bewoner.".into(),
+            betrouwbaarheid_bron: "C".into(),
+            betrouwbaarheid_informatie: "3".into(),
+            tlp: "amber".into(),
+            subjecten: vec![subject],
+            ..Default::default()
+        };
+        let signal = draft
+            .validate(&matrices, today())
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let id = store.register_signal(&regisseur, &signal).await?.id;
+        if action == Action::Weighing2ANotMet {
+            store
+                .take_step(&regisseur, id, &step(Action::Weighing1Met))
+                .await?;
+        }
+        store
+            .take_step(&regisseur, id, &step(action))
+            .await
+            .map_err(explain(action.code()))?;
+    }
+    // A detail request on a hit, waiting for the privacy officer.
+    let research = store.signals(&analist, Queue::Open).await?;
+    if let Some(s) = research
+        .iter()
+        .find(|s| s.state == baken_domain::signal::State::SourceResearch)
+    {
+        let detail = store.signal(&analist, s.id).await?;
+        if let Some(q) = detail.questions.iter().find(|q| q.hit) {
+            store
+                .request_detail(
+                    &analist,
+                    q.id,
+                    "Nodig om te zien of het handhavingsdossier over hetzelfde pand gaat.",
+                )
+                .await?;
+        }
+    }
+
+    // Breda: three signals in the first steps.
+    let breda = actor("regisseur@breda.demo").await?;
+    let breda_team = actor("team@breda.demo").await?;
+    let address = AddressDraft {
+        straat: "Haagweg".into(),
+        postcode: "4814 GA".into(),
+        huisnummer: "21".into(),
+        gemeente: "GM0758".into(),
+        ..Default::default()
+    }
+    .validate()
+    .map_err(|e| anyhow::anyhow!("demo address: {e:?}"))?;
+    let breda_address = store
+        .register_subject(&breda, &NewSubject::Address(address))
+        .await?;
+    for steps in [0usize, 3, 4] {
+        let draft = SignalDraft {
+            ontvangen: (today() - time::Duration::days(5 + steps as i64)).to_string(),
+            kanaal: "eigen-professional".into(),
+            melder_afdeling: "Toezicht".into(),
+            omschrijving: "Kapsalon die zelden open is, met veel bezoek na sluitingstijd.".into(),
+            fenomeen: phenomenon.clone(),
+            betrouwbaarheid_bron: "B".into(),
+            betrouwbaarheid_informatie: "2".into(),
+            tlp: "amber".into(),
+            subjecten: vec![breda_address],
+            ..Default::default()
+        };
+        let signal = draft
+            .validate(&matrices, today())
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let id = store.register_signal(&breda, &signal).await?.id;
+        for &action in &path[..steps.min(3)] {
+            let by = if action == Action::Weighing3SourceResearch {
+                &breda_team
+            } else {
+                &breda
+            };
+            store.take_step(by, id, &step(action)).await?;
+        }
+        if steps == 4 {
+            store
+                .take_step(&breda_team, id, &step(Action::Weighing3NotHandled))
+                .await?;
+        }
+    }
+    // Tilburg offers its step plan as a template; Breda can adopt it.
+    let beheerder = actor("beheerder@tilburg.demo").await?;
+    store.publish_signal_protocol(&beheerder, true).await?;
+    Ok(true)
+}

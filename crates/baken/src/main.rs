@@ -18,7 +18,7 @@ use baken_domain::codes::{Email, MunicipalityCode, OrgCode};
 use baken_domain::org::{NewOrganisation, OrgType};
 use baken_store::demo::{DEFAULT_DEMO_PASSWORD, demo_users};
 use baken_store::org::NewUser;
-use baken_store::{Operator, Store, StoreError};
+use baken_store::{DataKey, Operator, Store, StoreError};
 use baken_web::{AppState, WebConfig};
 use clap::{Args, Parser, Subcommand};
 
@@ -45,6 +45,15 @@ struct DbArgs {
         default_value = "baken-data/audit.key"
     )]
     audit_key_file: PathBuf,
+    /// The file with the key that encrypts personal data and makes pseudonyms (created when
+    /// missing). Keep it outside the database and its backups: without it, sealed personal
+    /// data cannot be read. BAKEN_DATA_KEY (hex) takes precedence.
+    #[arg(
+        long,
+        env = "BAKEN_DATA_KEY_FILE",
+        default_value = "baken-data/data.key"
+    )]
+    data_key_file: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -105,6 +114,23 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Retention: destroy signals whose retention term has passed.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Destroy what is due (or, with --dry-run, list it); a tombstone keeps metadata only.
+    Run {
+        #[command(flatten)]
+        db: DbArgs,
+        /// List what would be destroyed without destroying anything.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -319,17 +345,17 @@ enum AuditCommand {
     },
 }
 
-fn load_audit_key(path: &Path) -> Result<AuditKey> {
-    if let Ok(hex_key) = std::env::var("BAKEN_AUDIT_KEY") {
-        let bytes = hex::decode(hex_key.trim()).context("BAKEN_AUDIT_KEY must be hex")?;
-        return AuditKey::new(bytes).context("BAKEN_AUDIT_KEY");
+/// A secret of 32 random bytes in hex: from the environment variable `env`, from `path`, or
+/// newly made and written to `path` (mode 0600).
+fn load_secret(path: &Path, env: &str, what: &str) -> Result<Vec<u8>> {
+    if let Ok(hex_key) = std::env::var(env) {
+        return hex::decode(hex_key.trim()).with_context(|| format!("{env} must be hex"));
     }
     if path.exists() {
         let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading the audit key {}", path.display()))?;
-        let bytes = hex::decode(text.trim())
-            .with_context(|| format!("the audit key {} must be hex", path.display()))?;
-        return AuditKey::new(bytes).with_context(|| format!("audit key {}", path.display()));
+            .with_context(|| format!("reading the {what} {}", path.display()))?;
+        return hex::decode(text.trim())
+            .with_context(|| format!("the {what} {} must be hex", path.display()));
     }
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
@@ -339,10 +365,18 @@ fn load_audit_key(path: &Path) -> Result<AuditKey> {
     getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     write_secret(path, &hex::encode(bytes))?;
     eprintln!(
-        "Created a new audit key at {}. Keep it safe and outside database backups.",
+        "Created a new {what} at {}. Keep it safe and outside database backups.",
         path.display()
     );
-    AuditKey::new(bytes.to_vec()).context("audit key")
+    Ok(bytes.to_vec())
+}
+
+fn load_audit_key(path: &Path) -> Result<AuditKey> {
+    AuditKey::new(load_secret(path, "BAKEN_AUDIT_KEY", "audit key")?).context("audit key")
+}
+
+fn load_data_key(path: &Path) -> Result<DataKey> {
+    DataKey::new(&load_secret(path, "BAKEN_DATA_KEY", "data key")?).context("data key")
 }
 
 #[cfg(unix)]
@@ -364,6 +398,40 @@ fn write_secret(path: &Path, contents: &str) -> Result<()> {
     std::fs::write(path, contents).with_context(|| format!("creating {}", path.display()))
 }
 
+/// The current time in Unix milliseconds.
+fn now_ms() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// A time in Unix milliseconds as `2026-11-28 14:05` (UTC).
+fn format_ms(ms: i64) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&fmt).ok())
+        .unwrap_or_default()
+}
+
+/// Destroys what is due at start and then every hour, so nothing outlives its term by more
+/// than an hour. Several instances may run it: each destruction is its own transaction, and
+/// a signal already destroyed is no longer due.
+async fn retention_loop(store: Store) {
+    let operator = Operator::command_line("serve:retention");
+    loop {
+        match store.run_retention(&operator, now_ms(), false).await {
+            Ok(r) if r.destroyed > 0 => {
+                tracing::info!(destroyed = r.destroyed, batch = %r.batch, "retention run")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "the retention run failed"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+    }
+}
+
 /// Loads the reference data shipped in the binary, unless this version is already loaded.
 async fn load_reference(store: &Store) -> Result<()> {
     let bundle = baken_import::reference::load().context("reading the shipped reference data")?;
@@ -381,7 +449,8 @@ async fn load_reference(store: &Store) -> Result<()> {
 
 async fn open(db: &DbArgs) -> Result<Store> {
     let key = load_audit_key(&db.audit_key_file)?;
-    let store = Store::connect(&db.url, key).await?;
+    let data_key = load_data_key(&db.data_key_file)?;
+    let store = Store::connect(&db.url, key).await?.with_data_key(data_key);
     store.migrate().await?;
     Ok(store)
 }
@@ -439,6 +508,9 @@ async fn serve(
         let figures = demo::load_microdata(&store, demo::DEMO_SCALE, demo::DEMO_SEED).await?;
         demo::load_matrix_demo(&store).await?;
         demo::load_readiness_demo(&store).await?;
+        if demo::load_signals_demo(&store).await? {
+            println!("Demo signals for Tilburg and Breda walked through the step plan.");
+        }
         if figures > 0 {
             println!(
                 "Demo microdata (synthetic) rolled up into {figures} figures in {:.1} s.",
@@ -452,6 +524,7 @@ async fn serve(
         ..WebConfig::default()
     };
     let state = AppState::new(store.clone(), config);
+    tokio::spawn(retention_loop(store.clone()));
     // Fill the dashboards' cache in the background; pages compute what is missing anyway.
     let dashboards = state.dashboards.clone();
     let warm_store = store.clone();
@@ -803,6 +876,43 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     println!("{} records before it verified.", report.checked);
                     return Ok(ExitCode::FAILURE);
                 }
+            }
+        }
+        Command::Retention {
+            command: RetentionCommand::Run { db, dry_run },
+        } => {
+            let store = open(&db).await?;
+            let report = store
+                .run_retention(
+                    &Operator::command_line("cli:retention-run"),
+                    now_ms(),
+                    dry_run,
+                )
+                .await?;
+            for due in &report.due {
+                println!(
+                    "{} {} {} ({}, due since {})",
+                    if dry_run {
+                        "would destroy"
+                    } else {
+                        "destroyed"
+                    },
+                    due.org_code,
+                    due.reference,
+                    due.state,
+                    format_ms(due.destroy_after)
+                );
+            }
+            if dry_run {
+                println!(
+                    "Dry run: {} signal(s) due, nothing destroyed.",
+                    report.due.len()
+                );
+            } else {
+                println!(
+                    "{} signal(s) destroyed with {} subject(s) no other signal named; batch {}.",
+                    report.destroyed, report.subjects_destroyed, report.batch
+                );
             }
         }
     }

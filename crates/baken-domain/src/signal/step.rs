@@ -12,6 +12,7 @@ use super::{FieldError, MAX_REASONING_CHARS};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct StepDraft {
+    #[serde(default)]
     pub actie: String,
     #[serde(default)]
     pub motivering: String,

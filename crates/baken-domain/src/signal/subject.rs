@@ -257,10 +257,61 @@ impl NewPerson {
     /// (lowercased, accents and spacing folded) with the date of birth.
     pub fn pseudonym_basis(&self) -> String {
         match &self.bsn {
-            Some(bsn) => format!("bsn:{}", bsn.as_str()),
-            None => format!("naam:{}|{}", fold_name(&self.name), self.birth_date),
+            Some(bsn) => bsn_basis(bsn),
+            None => self.name_basis(),
         }
     }
+
+    /// The basis from name and date of birth, so a register without BSNs can still answer.
+    pub fn name_basis(&self) -> String {
+        name_basis(&self.name, self.birth_date)
+    }
+}
+
+/// The pseudonym basis of a BSN.
+pub fn bsn_basis(bsn: &Bsn) -> String {
+    format!("bsn:{}", bsn.as_str())
+}
+
+/// The pseudonym basis of a name and date of birth.
+pub fn name_basis(name: &str, birth_date: time::Date) -> String {
+    format!("naam:{}|{}", fold_name(name), birth_date)
+}
+
+impl NewAddress {
+    /// The key an address is matched by: its BAG id when known, otherwise its postcode form.
+    pub fn key(&self) -> String {
+        match &self.bag_id {
+            Some(bag) => format!("bag:{bag}"),
+            None => self.postcode_key(),
+        }
+    }
+
+    /// The key by postcode, house number, letter and addition.
+    pub fn postcode_key(&self) -> String {
+        address_key(
+            &self.postcode,
+            self.house_number,
+            self.house_letter.as_ref(),
+            self.addition.as_ref(),
+        )
+    }
+}
+
+/// The postcode form of an address key: `adres:5038 AA|12|B|2`.
+pub fn address_key(
+    postcode: &Postcode,
+    number: HouseNumber,
+    letter: Option<&HouseLetter>,
+    addition: Option<&HouseAddition>,
+) -> String {
+    format!(
+        "adres:{}|{}|{}|{}",
+        postcode,
+        number.get(),
+        letter.map_or("", |l| l.as_str()),
+        addition.map_or("", |a| a.as_str())
+    )
 }
 
 /// A name folded for matching: lowercase, common accents removed, single spaces.

@@ -10,6 +10,7 @@ pub(crate) mod matrix;
 pub mod openapi;
 pub(crate) mod org;
 pub(crate) mod readiness;
+pub(crate) mod signal;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};

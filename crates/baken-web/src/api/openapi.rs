@@ -5,7 +5,7 @@ use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{area, audit, dashboard, matrix, org, readiness};
+use crate::api::{area, audit, dashboard, matrix, org, readiness, signal};
 
 struct BearerAuth;
 
@@ -22,7 +22,7 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Baken API", description = "De API van Baken: informatiepositie ondermijning. Fouten als application/problem+json."),
-    paths(org::me, org::organisations, org::organisation, org::users, org::user, org::create_user, area::areas, area::area, dashboard::indicators, dashboard::values, dashboard::standouts, matrix::phenomena, matrix::phenomenon, matrix::sources, matrix::inventory, matrix::replace_inventory, matrix::phenomenon_coverage, readiness::questions, readiness::submit, readiness::round, audit::entries),
+    paths(org::me, org::organisations, org::organisation, org::users, org::user, org::create_user, area::areas, area::area, dashboard::indicators, dashboard::values, dashboard::standouts, matrix::phenomena, matrix::phenomenon, matrix::sources, matrix::inventory, matrix::replace_inventory, matrix::phenomenon_coverage, readiness::questions, readiness::submit, readiness::round, signal::list, signal::create, signal::show, signal::history, signal::act, signal::subjects, signal::create_subject, audit::entries),
     modifiers(&BearerAuth),
     tags(
         (name = "organisaties", description = "Organisaties en de aanroeper zelf"),
@@ -31,6 +31,7 @@ impl Modify for BearerAuth {
         (name = "zicht", description = "Dashboards: indicatoren, waarden met vergelijkingen, wat opvalt"),
         (name = "matrices", description = "Indicatorenmatrices, vindplaatsen, de eigen inventaris en dekking"),
         (name = "gereedheid", description = "De zelfscan: vragen, antwoorden en uitslag per ronde"),
+        (name = "signalen", description = "Signalen en het stappenplan: subjecten, stappen, historie"),
         (name = "audit", description = "De auditketen van de eigen organisatie"),
     )
 )]

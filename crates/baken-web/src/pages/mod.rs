@@ -12,6 +12,8 @@ pub(crate) mod matrix;
 pub(crate) mod profile;
 pub(crate) mod readiness;
 pub(crate) mod shell;
+pub(crate) mod signal;
+pub(crate) mod signal_admin;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -32,6 +34,11 @@ impl FormFields {
             .iter()
             .find(|(k, _)| k == name)
             .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every submitted pair, in order.
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
     pub(crate) fn all(&self, name: &str) -> Vec<&str> {

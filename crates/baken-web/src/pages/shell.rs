@@ -60,7 +60,7 @@ const NAV: [(&str, &str); 10] = [
 ];
 
 /// Confirmations that may be shown after a redirect.
-const NOTICES: [&str; 16] = [
+const NOTICES: [&str; 27] = [
     "user-created",
     "user-updated",
     "theme-updated",
@@ -77,6 +77,17 @@ const NOTICES: [&str; 16] = [
     "matrix-imported",
     "matrix-published",
     "matrix-adopted",
+    "signal-registered",
+    "step-taken",
+    "source-asked",
+    "detail-requested",
+    "detail-decided",
+    "attachment-added",
+    "source-connected",
+    "protocol-published",
+    "protocol-adopted",
+    "subject-corrected",
+    "subject-erased",
 ];
 
 /// Whether `ctx`'s caller may open the GET route at `href`, per the route registry.

@@ -9,6 +9,7 @@ mod matrices;
 mod matrix;
 mod pages;
 mod readiness;
+mod signals;
 
 use axum::Router;
 use axum::body::Body;
@@ -25,6 +26,8 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub router: Router,
     pub store: Store,
+    /// The database's URL (`sqlite://…` or `postgres://…`).
+    pub url: String,
 }
 
 /// A response, read whole.
@@ -108,6 +111,7 @@ impl TestApp {
         Self {
             router: baken_web::app(state),
             store: db.store,
+            url: db.url,
         }
     }
 
@@ -247,11 +251,36 @@ impl TestApp {
         name: &str,
         bytes: &[u8],
     ) -> Reply {
+        self.upload_form(path, browser, &[], "file", name, bytes)
+            .await
+    }
+
+    /// Posts a multipart form with text `fields` and one file in `file_field`.
+    pub async fn upload_form(
+        &self,
+        path: &str,
+        browser: &Browser,
+        fields: &[(&str, &str)],
+        file_field: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> Reply {
         let boundary = "XbakenUploadX";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n"
-        )
-        .into_bytes();
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         let path = format!("{path}?csrf={}", browser.csrf);
