@@ -50,6 +50,7 @@ export async function startBaken() {
     '--addr', `127.0.0.1:${port}`,
     '--database', `sqlite://${dir}/baken.db`,
     '--audit-key-file', `${dir}/audit.key`,
+    '--data-key-file', `${dir}/data.key`,
   ];
   const child = spawn(BAKEN_BIN, args, {
     cwd: dir,

@@ -1150,3 +1150,88 @@ pub(crate) async fn accountability_pdf(
     )
         .into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use baken_domain::signal::subject::SubjectKind;
+    use baken_domain::signal::{Action, Channel, Field, InfoGrade, SourceGrade, State};
+
+    use crate::i18n::Lang;
+
+    /// Keys made at run time from the domain's codes must exist in both languages.
+    #[test]
+    fn every_state_action_field_and_code_has_its_words() {
+        let mut keys: Vec<String> = Vec::new();
+        keys.extend(
+            State::ALL
+                .iter()
+                .map(|s| format!("signal-state-{}", s.code())),
+        );
+        keys.extend(
+            Action::ALL
+                .iter()
+                .map(|a| format!("signal-action-{}", a.code())),
+        );
+        for f in Field::ALL {
+            keys.push(format!("signal-field-{}", f.code()));
+            keys.push(format!("signal-hint-{}", f.code()));
+        }
+        for extra in [
+            "kenmerken",
+            "rode-vlaggen",
+            "grondslag",
+            "actie",
+            "subjecten",
+            "bron",
+            "bijlage",
+            "status",
+        ] {
+            keys.push(format!("signal-field-{extra}"));
+        }
+        keys.extend(
+            Channel::ALL
+                .iter()
+                .map(|c| format!("signal-channel-{}", c.code())),
+        );
+        keys.extend(
+            SubjectKind::ALL
+                .iter()
+                .map(|k| format!("signal-kind-{}", k.code())),
+        );
+        keys.extend(
+            SourceGrade::ALL
+                .iter()
+                .map(|g| format!("signal-source-grade-{}", g.code())),
+        );
+        keys.extend(
+            InfoGrade::ALL
+                .iter()
+                .map(|g| format!("signal-info-grade-{}", g.code())),
+        );
+        keys.extend(
+            ["niet-gevraagd", "gevraagd", "goedgekeurd", "afgewezen"]
+                .iter()
+                .map(|d| format!("signal-detail-{d}")),
+        );
+        keys.extend(
+            baken_domain::signal::config::ROLE_KEYS
+                .iter()
+                .map(|r| format!("signal-role-{r}")),
+        );
+        keys.extend(
+            ["mijn", "open", "gesloten"]
+                .iter()
+                .map(|l| format!("signal-list-{l}")),
+        );
+        let missing: Vec<String> = keys
+            .iter()
+            .flat_map(|k| {
+                Lang::ALL
+                    .iter()
+                    .filter(|l| !l.has(k))
+                    .map(move |l| format!("{}:{k}", l.code()))
+            })
+            .collect();
+        assert!(missing.is_empty(), "missing: {missing:?}");
+    }
+}
