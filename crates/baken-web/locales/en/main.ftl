@@ -810,3 +810,4 @@ notice-protocol-published = Sharing of the step plan was updated.
 notice-protocol-adopted = The step plan was adopted as your own version.
 notice-subject-corrected = The person's details were corrected.
 notice-subject-erased = The person was erased.
+matrix-connected-research = Connected for source research

@@ -810,3 +810,4 @@ notice-protocol-published = Het delen van het stappenplan is bijgewerkt.
 notice-protocol-adopted = Het stappenplan is overgenomen als eigen versie.
 notice-subject-corrected = De gegevens van de persoon zijn gecorrigeerd.
 notice-subject-erased = De persoon is verwijderd.
+matrix-connected-research = Gekoppeld voor bronnenonderzoek

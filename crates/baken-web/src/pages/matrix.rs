@@ -337,6 +337,8 @@ pub struct SourceRow {
     pub purposes: String,
     pub access: &'static str,
     pub used_by: usize,
+    /// The organisation's connected sources (extracts) of this source, for source research.
+    pub connected: String,
 }
 
 #[derive(Template)]
@@ -344,15 +346,24 @@ pub struct SourceRow {
 struct SourcesPage {
     shell: Shell,
     rows: Vec<SourceRow>,
+    can_connect: bool,
 }
 
 /// `/matrices/bronnen`: the sources catalogue.
 pub(crate) async fn sources(
     State(state): State<AppState>,
-    SignedIn(_actor, ctx): SignedIn,
+    SignedIn(actor, ctx): SignedIn,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let m = &state.matrices;
+    // Which of these the organisation connected for source research (step 3 of the step plan).
+    let connected = if actor.can(baken_domain::auth::Permission::ViewSignals)
+        || actor.can(baken_domain::auth::Permission::ConnectSources)
+    {
+        state.store.connected_sources(&actor).await?
+    } else {
+        Vec::new()
+    };
     let rows = m
         .sources
         .iter()
@@ -378,11 +389,18 @@ pub(crate) async fn sources(
                 .flat_map(|p| &p.indicatoren)
                 .filter(|i| i.bronnen.contains(&s.id))
                 .count(),
+            connected: connected
+                .iter()
+                .filter(|c| c.matrix_source == s.id)
+                .map(|c| c.name.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
         })
         .collect();
     let page = SourcesPage {
         shell: Shell::build(&state, &ctx, "matrix-sources-title").await,
         rows,
+        can_connect: actor.can(baken_domain::auth::Permission::ConnectSources),
     };
     Ok(Html(page.render()?).into_response())
 }

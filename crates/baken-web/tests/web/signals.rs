@@ -517,6 +517,15 @@ async fn a_signal_goes_from_intake_to_the_case_meeting_with_every_step_recorded(
         .await;
     assert_eq!(pdf.status, StatusCode::OK);
     assert_eq!(pdf.content_type(), "application/pdf");
+    // The matrices' source catalogue shows which sources are connected for source research.
+    let catalogue = app.get("/matrices/bronnen", &team).await;
+    let row = catalogue
+        .body
+        .split("data-source=\"handhaving\"")
+        .nth(1)
+        .unwrap_or_default();
+    let row = row.split("</tr>").next().unwrap_or_default();
+    assert!(row.contains("Handhavingsdossiers"), "{row}");
     // The chain verifies after the whole walk.
     let report = app.store.verify_audit_chain().await.unwrap();
     assert!(report.first_break.is_none());
