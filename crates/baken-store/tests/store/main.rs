@@ -5,6 +5,7 @@ mod area;
 mod audit;
 mod auth;
 mod dataset;
+mod signal;
 mod tenancy;
 
 use baken_store::auth::LoginOutcome;
