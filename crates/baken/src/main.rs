@@ -448,6 +448,8 @@ async fn load_reference(store: &Store) -> Result<()> {
 }
 
 async fn open(db: &DbArgs) -> Result<Store> {
+    // A URL that names no supported database is refused before any key file is made.
+    baken_store::Backend::from_url(&db.url)?;
     let key = load_audit_key(&db.audit_key_file)?;
     let data_key = load_data_key(&db.data_key_file)?;
     let store = Store::connect(&db.url, key).await?.with_data_key(data_key);

@@ -9,6 +9,7 @@ use baken_store::testing::TestDatabase;
 struct Cli {
     url: String,
     key_file: std::path::PathBuf,
+    data_key_file: std::path::PathBuf,
     db: TestDatabase,
 }
 
@@ -20,9 +21,17 @@ impl Cli {
         let key_file = dir.join(format!("audit-{}.key", db.url.len() ^ rand_suffix()));
         // The key the test store uses, so that records written by either verify.
         std::fs::write(&key_file, hex_of(b"baken-test-audit-key-0123456789abcdef")).unwrap();
+        // And the data key of the test store, so that both open what the other sealed.
+        let data_key_file = dir.join(format!("data-{}.key", db.url.len() ^ rand_suffix()));
+        std::fs::write(
+            &data_key_file,
+            hex_of(b"baken-test-data-key-0123456789abcdef"),
+        )
+        .unwrap();
         Self {
             url: db.url.clone(),
             key_file,
+            data_key_file,
             db,
         }
     }
@@ -34,7 +43,10 @@ impl Cli {
             .arg(&self.url)
             .arg("--audit-key-file")
             .arg(&self.key_file)
+            .arg("--data-key-file")
+            .arg(&self.data_key_file)
             .env_remove("BAKEN_AUDIT_KEY")
+            .env_remove("BAKEN_DATA_KEY")
             .env("BAKEN_LOG", "error")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -83,6 +95,7 @@ fn every_command_has_help() {
         vec!["user", "add", "--help"],
         vec!["token", "create", "--help"],
         vec!["audit", "verify", "--help"],
+        vec!["retention", "run", "--help"],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_baken"))
             .args(&args)
@@ -341,6 +354,8 @@ async fn audit_verify_passes_on_an_intact_chain_and_fails_on_an_edited_row() {
             "--audit-key-file",
         ])
         .arg(&other_key)
+        .arg("--data-key-file")
+        .arg(&cli.data_key_file)
         .env_remove("BAKEN_AUDIT_KEY")
         .output()
         .unwrap();
@@ -864,6 +879,8 @@ async fn a_serving_process_runs_queued_imports_and_takes_over_abandoned_ones() {
             "--audit-key-file",
         ])
         .arg(&cli.key_file)
+        .arg("--data-key-file")
+        .arg(&cli.data_key_file)
         .env("BAKEN_LOG", "error")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -1036,5 +1053,114 @@ async fn a_table_over_the_limit_is_refused_without_reading_it() {
         text(&out).contains("the limit is 4096 MiB"),
         "{}",
         text(&out)
+    );
+}
+
+#[tokio::test]
+async fn retention_run_lists_on_a_dry_run_and_destroys_what_is_due() {
+    use baken_domain::signal::{Channel, InfoGrade, NewSignal, SourceGrade, StepDraft, Tlp};
+    let cli = Cli::new().await;
+    let store = &cli.db.store;
+    store
+        .seed_demo(
+            &baken_store::Operator::command_line("test"),
+            baken_store::demo::DEFAULT_DEMO_PASSWORD,
+        )
+        .await
+        .unwrap();
+    let regisseur = demo_actor(store, "regisseur@tilburg.demo").await;
+    let person = baken_domain::signal::PersonDraft {
+        bsn: "111222333".into(),
+        naam: "Bertha Oudejans".into(),
+        geboortedatum: "1950-01-01".into(),
+    }
+    .validate(baken_store::signal::today())
+    .unwrap();
+    let subject = store
+        .register_subject(&regisseur, &baken_store::signal::NewSubject::Person(person))
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let signal = NewSignal {
+            received_on: baken_store::signal::today(),
+            channel: Channel::Letter,
+            reporter_org: String::new(),
+            reporter_department: String::new(),
+            reporter_contact: String::new(),
+            description: "Brief zonder aanwijzing voor ondermijning.".into(),
+            phenomenon: None,
+            indicators: Vec::new(),
+            source_grade: SourceGrade::C,
+            info_grade: InfoGrade::Three,
+            tlp: Tlp::Amber,
+            subjects: vec![subject],
+        };
+        let id = store.register_signal(&regisseur, &signal).await.unwrap().id;
+        let step = StepDraft {
+            actie: "weging-1-nee".into(),
+            motivering: "Geen ondermijning.".into(),
+            ..Default::default()
+        };
+        store.take_step(&regisseur, id, &step).await.unwrap();
+        ids.push(id);
+    }
+    // The first is past its term; the second is not.
+    store
+        .execute_raw(&format!(
+            "UPDATE signals SET destroy_after = 1 WHERE id = {}",
+            ids[0]
+        ))
+        .await
+        .unwrap();
+    let dry = cli.run(&["retention", "run", "--dry-run"], None);
+    assert!(dry.status.success(), "{}", text(&dry));
+    assert!(
+        text(&dry).contains("would destroy tilburg SIG-"),
+        "{}",
+        text(&dry)
+    );
+    assert!(text(&dry).contains("1 signal(s) due, nothing destroyed"));
+    assert_eq!(
+        store
+            .query_i64("SELECT COUNT(*) FROM signals")
+            .await
+            .unwrap(),
+        2
+    );
+    let run = cli.run(&["retention", "run"], None);
+    assert!(run.status.success(), "{}", text(&run));
+    assert!(
+        text(&run).contains("1 signal(s) destroyed"),
+        "{}",
+        text(&run)
+    );
+    assert_eq!(
+        store
+            .query_i64("SELECT COUNT(*) FROM signals")
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .query_i64("SELECT COUNT(*) FROM signal_tombstones")
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .query_i64("SELECT COUNT(*) FROM subjects")
+            .await
+            .unwrap(),
+        1,
+        "the person stays while another signal names them"
+    );
+    let again = cli.run(&["retention", "run"], None);
+    assert!(
+        text(&again).contains("0 signal(s) destroyed"),
+        "{}",
+        text(&again)
     );
 }
