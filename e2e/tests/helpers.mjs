@@ -21,7 +21,7 @@ export const BAKEN_BIN = process.env.BAKEN_BIN || path.join(repoRoot, 'target', 
 /** The password of the demo users (handed to Baken as BAKEN_DEMO_PASSWORD). */
 export const DEMO_PASSWORD = 'Baken-demo-2026';
 
-const STARTUP_TIMEOUT_MS = 60_000;
+const STARTUP_TIMEOUT_MS = 180_000;
 
 /** Asks the OS for a free TCP port on 127.0.0.1. */
 async function freePort() {
