@@ -409,7 +409,9 @@ describe('Baken: indicator matrices', () => {
       (await sourceRow.locator('th').innerText()).startsWith(source.name),
       `the catalogue row of ${sourceId} is named ${source.name}`,
     );
-    const usedBy = Number((await sourceRow.locator('td').last().innerText()).trim());
+    const usedBy = Number(
+      (await sourceRow.locator('td.utrecht-table__cell--numeric').innerText()).trim(),
+    );
     assert.ok(usedBy >= source.gain, `${sourceId} is used by ${usedBy} indicators`);
   });
 });

@@ -403,6 +403,15 @@ pub(crate) fn registry() -> Vec<Route> {
             ),
             TenantParam::Signal,
         ),
+        tenant(
+            route(
+                "POST",
+                "/signalen/{id}/relaties",
+                P(Permission::RegisterSignal),
+                post(pages::signal::add_relation),
+            ),
+            TenantParam::Signal,
+        ),
         route(
             "POST",
             "/signalen/{id}/bronnen/{bron}",
@@ -764,6 +773,24 @@ pub(crate) fn registry() -> Vec<Route> {
             "/api/v1/subjecten",
             P(Permission::RegisterSignal),
             post(api::signal::create_subject),
+        ),
+        tenant(
+            route(
+                "GET",
+                "/api/v1/subjecten/{id}/relaties",
+                P(Permission::ViewSignals),
+                get(api::signal::relations),
+            ),
+            TenantParam::Subject,
+        ),
+        tenant(
+            route(
+                "POST",
+                "/api/v1/subjecten/{id}/relaties",
+                P(Permission::RegisterSignal),
+                post(api::signal::add_relation),
+            ),
+            TenantParam::Subject,
         ),
         route(
             "GET",

@@ -419,6 +419,62 @@ pub async fn load_signals_demo(store: &Store) -> Result<bool> {
         );
     }
 
+    // Dated relations with their source.
+    for (from, kind, to, since, until, source) in [
+        (
+            persons[0],
+            "bestuurder-van",
+            companies[0],
+            "2021-03-01",
+            "",
+            "KvK-uittreksel",
+        ),
+        (
+            companies[0],
+            "gevestigd-op",
+            addresses[0],
+            "2021-03-01",
+            "",
+            "KvK-uittreksel",
+        ),
+        (
+            persons[0],
+            "ingeschreven-op",
+            addresses[2],
+            "2019-06-15",
+            "",
+            "BRP",
+        ),
+        (
+            companies[3],
+            "eigenaar-van",
+            addresses[4],
+            "2023-09-01",
+            "",
+            "Kadaster",
+        ),
+        (
+            persons[4],
+            "bestuurder-van",
+            companies[3],
+            "2022-01-10",
+            "2025-06-30",
+            "KvK-uittreksel",
+        ),
+    ] {
+        let draft = baken_domain::signal::RelationDraft {
+            soort: kind.into(),
+            naar: to,
+            vanaf: since.into(),
+            tot: until.into(),
+            bron: source.into(),
+        };
+        store
+            .add_relation(&regisseur, from, &draft)
+            .await
+            .map_err(explain("relation"))?;
+    }
+
     // The path through the plan, with fields from the shipped protocol.
     let basis = |id: &str| {
         protocol

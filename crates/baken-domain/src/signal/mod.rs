@@ -16,8 +16,8 @@ pub use marking::{Channel, InfoGrade, SourceGrade, Tlp};
 pub use protocol::{Action, Field, State, StepRefusal, TRANSITIONS, Transition};
 pub use step::{StepDraft, StepRecord, check_step};
 pub use subject::{
-    AddressDraft, CompanyDraft, NewAddress, NewCompany, NewPerson, PersonDraft, RelationKind,
-    SubjectKind,
+    AddressDraft, CompanyDraft, NewAddress, NewCompany, NewPerson, NewRelation, PersonDraft,
+    RelationDraft, RelationKind, SubjectKind,
 };
 
 use serde::{Deserialize, Serialize};

@@ -50,6 +50,86 @@ impl RelationKind {
     }
 }
 
+/// A relation as submitted: from the subject in the path to `naar`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationDraft {
+    #[serde(default)]
+    pub soort: String,
+    #[serde(default)]
+    pub naar: i64,
+    /// The first day the relation holds, `YYYY-MM-DD`, not in the future.
+    #[serde(default)]
+    pub vanaf: String,
+    /// The last day, when it ended.
+    #[serde(default)]
+    pub tot: String,
+    /// Where it is known from (a register and its date).
+    #[serde(default)]
+    pub bron: String,
+}
+
+/// A relation that passed every rule that needs no database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRelation {
+    pub kind: RelationKind,
+    pub to: i64,
+    pub valid_from: time::Date,
+    pub valid_until: Option<time::Date>,
+    pub source: String,
+}
+
+impl RelationDraft {
+    pub fn validate(&self, today: time::Date) -> Result<NewRelation, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let kind = RelationKind::from_code(&self.soort);
+        if kind.is_none() {
+            errors.push(FieldError::new(
+                "soort",
+                format!(
+                    "one of {}",
+                    RelationKind::ALL
+                        .iter()
+                        .map(|k| k.code())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        let valid_from = parse_past_date(&self.vanaf, today)
+            .map_err(|e| errors.push(FieldError::new("vanaf", e.to_string())))
+            .ok();
+        let fmt = time::macros::format_description!("[year]-[month]-[day]");
+        let valid_until = match self.tot.trim() {
+            "" => None,
+            t => match time::Date::parse(t, &fmt) {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    errors.push(FieldError::new("tot", "a date is YYYY-MM-DD"));
+                    None
+                }
+            },
+        };
+        let source = name_text(&mut errors, "bron", &self.bron, 200);
+        if source.is_empty() {
+            errors.push(FieldError::new(
+                "bron",
+                "a relation names where it is known from",
+            ));
+        }
+        match (kind, valid_from) {
+            (Some(kind), Some(valid_from)) if errors.is_empty() => Ok(NewRelation {
+                kind,
+                to: self.naar,
+                valid_from,
+                valid_until,
+                source,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
 /// An address as submitted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -244,29 +244,78 @@ impl Store {
         Ok(out)
     }
 
+    /// The display labels (addresses, companies, persons by pseudonym) of subjects of the
+    /// actor's organisation; no person is opened.
+    pub async fn subject_labels(
+        &self,
+        actor: &Actor,
+        ids: &[i64],
+    ) -> Result<std::collections::BTreeMap<i64, String>, StoreError> {
+        self.require(actor, Permission::ViewSignals, "subject.labels")
+            .await?;
+        let mut out = std::collections::BTreeMap::new();
+        for &id in ids {
+            if let Some(r) = sqlx::query("SELECT label FROM subjects WHERE id = $1 AND org_id = $2")
+                .bind(id)
+                .bind(actor.org_id())
+                .fetch_optional(&self.db.pool)
+                .await?
+            {
+                out.insert(id, r.try_get("label")?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The kind of a subject of the actor's organisation (not found, audited, otherwise).
+    async fn subject_kind(&self, actor: &Actor, id: i64) -> Result<SubjectKind, StoreError> {
+        self.require_owned(actor, Owned::Subject, OwnedId::Int(id))
+            .await?;
+        let kind: String = sqlx::query("SELECT kind FROM subjects WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.db.pool)
+            .await?
+            .try_get("kind")?;
+        SubjectKind::from_code(&kind)
+            .ok_or_else(|| StoreError::Internal(format!("unknown subject kind {kind}")))
+    }
+
     /// Records a dated relation between two subjects of the organisation, with its source.
     pub async fn add_relation(
         &self,
         actor: &Actor,
         from: i64,
-        to: i64,
-        kind: RelationKind,
-        valid_from: time::Date,
-        source: &str,
+        draft: &baken_domain::signal::RelationDraft,
     ) -> Result<i64, StoreError> {
         self.require(actor, Permission::RegisterSignal, "subject.relation.add")
             .await?;
-        let a = self.subject(actor, from).await?;
-        let b = self.subject(actor, to).await?;
-        if !kind.allowed(a.kind, b.kind) {
+        let a = self.subject_kind(actor, from).await?;
+        let relation = draft
+            .validate(crate::signal::today())
+            .map_err(StoreError::Fields)?;
+        let (to, kind, valid_from, valid_until, source) = (
+            relation.to,
+            relation.kind,
+            relation.valid_from,
+            relation.valid_until,
+            relation.source.as_str(),
+        );
+        let b = self.subject_kind(actor, to).await?;
+        if !kind.allowed(a, b) {
             return Err(StoreError::Invalid {
                 field: "soort",
                 reason: format!(
                     "{} cannot join a {} to a {}",
                     kind.code(),
-                    a.kind.code(),
-                    b.kind.code()
+                    a.code(),
+                    b.code()
                 ),
+            });
+        }
+        if valid_until.is_some_and(|u| u < valid_from) {
+            return Err(StoreError::Invalid {
+                field: "tot",
+                reason: "a relation cannot end before it starts".into(),
             });
         }
         let source = source.trim();
@@ -278,14 +327,15 @@ impl Store {
         }
         let mut tx = self.db.begin().await?;
         let id: i64 = sqlx::query(
-            "INSERT INTO subject_relations (org_id, from_subject, to_subject, kind, valid_from, source, recorded_by, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            "INSERT INTO subject_relations (org_id, from_subject, to_subject, kind, valid_from, valid_until, source, recorded_by, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(actor.org_id())
         .bind(from)
         .bind(to)
         .bind(kind.code())
         .bind(valid_from.to_string())
+        .bind(valid_until.map(|u| u.to_string()).unwrap_or_default())
         .bind(source)
         .bind(actor.email())
         .bind(now_ms())
@@ -312,6 +362,8 @@ impl Store {
         subject: i64,
     ) -> Result<Vec<Relation>, StoreError> {
         self.require(actor, Permission::ViewSignals, "subject.relations")
+            .await?;
+        self.require_owned(actor, Owned::Subject, OwnedId::Int(subject))
             .await?;
         let rows = sqlx::query(
             "SELECT id, from_subject, to_subject, kind, valid_from, valid_until, source FROM subject_relations \

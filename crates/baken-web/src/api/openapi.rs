@@ -22,7 +22,7 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Baken API", description = "De API van Baken: informatiepositie ondermijning. Fouten als application/problem+json."),
-    paths(org::me, org::organisations, org::organisation, org::users, org::user, org::create_user, area::areas, area::area, dashboard::indicators, dashboard::values, dashboard::standouts, matrix::phenomena, matrix::phenomenon, matrix::sources, matrix::inventory, matrix::replace_inventory, matrix::phenomenon_coverage, readiness::questions, readiness::submit, readiness::round, signal::list, signal::create, signal::show, signal::history, signal::act, signal::subjects, signal::create_subject, audit::entries),
+    paths(org::me, org::organisations, org::organisation, org::users, org::user, org::create_user, area::areas, area::area, dashboard::indicators, dashboard::values, dashboard::standouts, matrix::phenomena, matrix::phenomenon, matrix::sources, matrix::inventory, matrix::replace_inventory, matrix::phenomenon_coverage, readiness::questions, readiness::submit, readiness::round, signal::list, signal::create, signal::show, signal::history, signal::act, signal::subjects, signal::create_subject, signal::relations, signal::add_relation, audit::entries),
     modifiers(&BearerAuth),
     tags(
         (name = "organisaties", description = "Organisaties en de aanroeper zelf"),

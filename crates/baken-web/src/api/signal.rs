@@ -163,3 +163,30 @@ pub(crate) async fn create_subject(
     let id = state.store.register_subject(&actor, &subject).await?;
     Ok(Json(state.store.subject(&actor, id).await?))
 }
+
+/// A subject's dated relations (owns, directs, registered at, established at), with sources.
+#[utoipa::path(get, path = "/api/v1/subjecten/{id}/relaties", tag = "signalen",
+    responses((status = 200, body = Object), (status = 404, description = "Niet gevonden")),
+    security(("bearer" = [])))]
+pub(crate) async fn relations(
+    State(state): State<AppState>,
+    SignedIn(actor, _): SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<baken_store::signal::Relation>>, AppError> {
+    Ok(Json(state.store.relations(&actor, id).await?))
+}
+
+/// Records a dated relation from this subject to another of the organisation:
+/// `{"soort": "bestuurder-van", "naar": 12, "vanaf": "2024-01-01", "tot": "", "bron": "KvK"}`.
+#[utoipa::path(post, path = "/api/v1/subjecten/{id}/relaties", tag = "signalen", request_body = Object,
+    responses((status = 200, body = Object), (status = 422, description = "Een veld breekt een regel")),
+    security(("bearer" = [])))]
+pub(crate) async fn add_relation(
+    State(state): State<AppState>,
+    SignedIn(actor, _): SignedIn,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<baken_domain::signal::RelationDraft>,
+) -> Result<Json<Vec<baken_store::signal::Relation>>, AppError> {
+    state.store.add_relation(&actor, id, &body).await?;
+    Ok(Json(state.store.relations(&actor, id).await?))
+}

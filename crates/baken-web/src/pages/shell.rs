@@ -60,7 +60,7 @@ const NAV: [(&str, &str); 10] = [
 ];
 
 /// Confirmations that may be shown after a redirect.
-const NOTICES: [&str; 27] = [
+const NOTICES: [&str; 28] = [
     "user-created",
     "user-updated",
     "theme-updated",
@@ -88,6 +88,7 @@ const NOTICES: [&str; 27] = [
     "protocol-adopted",
     "subject-corrected",
     "subject-erased",
+    "relation-added",
 ];
 
 /// Whether `ctx`'s caller may open the GET route at `href`, per the route registry.

@@ -379,6 +379,8 @@ pub struct SubjectRow {
     pub kind: String,
     pub label: String,
     pub person: String,
+    /// Its dated relations, in words.
+    pub relations: Vec<String>,
 }
 
 pub struct QuestionRow {
@@ -421,6 +423,8 @@ struct DetailPage {
     attachments: Vec<(i64, String, String)>,
     can_attach: bool,
     case_meeting: Vec<(String, String)>,
+    relation_kinds: Vec<(String, String)>,
+    can_relate: bool,
 }
 
 fn field_label(lang: Lang, field: &str) -> String {
@@ -625,6 +629,32 @@ async fn detail_page(
             .find(|x| x.id == sid)
             .map_or_else(|| sid.to_string(), |x| x.label.clone())
     };
+    let mut relations = std::collections::BTreeMap::new();
+    let mut related_ids = Vec::new();
+    for x in &d.subject_list {
+        let list = state.store.relations(actor, x.id).await?;
+        related_ids.extend(list.iter().flat_map(|r| [r.from, r.to]));
+        relations.insert(x.id, list);
+    }
+    let labels = state.store.subject_labels(actor, &related_ids).await?;
+    let relation_text = |r: &baken_store::signal::Relation| {
+        let label = |id: i64| labels.get(&id).cloned().unwrap_or_else(|| id.to_string());
+        let until = if r.valid_until.is_empty() {
+            String::new()
+        } else {
+            format!(" {} {}", lang.t("signal-relation-until"), r.valid_until)
+        };
+        format!(
+            "{} {} {} ({} {}{until}; {}: {})",
+            label(r.from),
+            lang.t(&format!("signal-relation-{}", r.kind.code())),
+            label(r.to),
+            lang.t("signal-relation-since"),
+            r.valid_from,
+            lang.t("signal-relation-source"),
+            r.source
+        )
+    };
     let mut case_meeting = Vec::new();
     for step in d
         .steps
@@ -685,6 +715,10 @@ async fn detail_page(
                     .as_ref()
                     .map(|p| format!("{} ({})", p.name, p.birth_date))
                     .unwrap_or_default(),
+                relations: relations
+                    .get(&x.id)
+                    .map(|list| list.iter().map(relation_text).collect())
+                    .unwrap_or_default(),
             })
             .collect(),
         steps: d
@@ -742,6 +776,16 @@ async fn detail_page(
             .collect(),
         can_attach: actor.can(Permission::RegisterSignal) && !s.state.is_closed(),
         case_meeting,
+        relation_kinds: baken_domain::signal::RelationKind::ALL
+            .iter()
+            .map(|k| {
+                (
+                    k.code().to_owned(),
+                    lang.t(&format!("signal-relation-{}", k.code())),
+                )
+            })
+            .collect(),
+        can_relate: actor.can(Permission::RegisterSignal) && d.subject_list.len() > 1,
     };
     Ok(page.render()?)
 }
@@ -837,6 +881,60 @@ pub(crate) async fn act(
                 .map(|e| (field_label(ctx.lang, &e.field), e.reason))
                 .collect();
             let html = detail_page(&state, &actor, &ctx, id, errors, None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /signalen/{id}/relaties`: records a dated relation between two of the signal's subjects.
+pub(crate) async fn add_relation(
+    State(state): State<AppState>,
+    SignedIn(actor, ctx): SignedIn,
+    Path(id): Path<i64>,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    // The signal must be the actor's organisation's (not found and audited otherwise).
+    let signal = state.store.signal(&actor, id).await?;
+    let from: i64 = form.get("van").parse().unwrap_or(0);
+    let to: i64 = form.get("naar").parse().unwrap_or(0);
+    let named = |s: i64| signal.subject_list.iter().any(|x| x.id == s);
+    let draft = baken_domain::signal::RelationDraft {
+        soort: form.get("soort").to_owned(),
+        naar: to,
+        vanaf: form.get("vanaf").to_owned(),
+        tot: form.get("tot").to_owned(),
+        bron: form.get("bron").to_owned(),
+    };
+    let result = if named(from) && named(to) && from != to {
+        state
+            .store
+            .add_relation(&actor, from, &draft)
+            .await
+            .map(|_| ())
+    } else {
+        Err(StoreError::Invalid {
+            field: "naar",
+            reason: ctx.lang.t("signal-relation-two-subjects"),
+        })
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!("/signalen/{id}?melding=relation-added"))),
+        Err(StoreError::Fields(errors)) => {
+            let errors = errors.into_iter().map(|e| (e.field, e.reason)).collect();
+            let html = detail_page(&state, &actor, &ctx, id, errors, None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
+        }
+        Err(StoreError::Invalid { field, reason }) => {
+            let html = detail_page(
+                &state,
+                &actor,
+                &ctx,
+                id,
+                vec![(field.to_owned(), reason)],
+                None,
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
         }
         Err(e) => Err(e.into()),

@@ -36,7 +36,8 @@ fn expected_ok(spec: &RouteSpec) -> &'static [u16] {
             | "/signalen/vragen/{id}/details"
             | "/signalen/rechten/{id}/inzage"
             | "/api/v1/signalen/{id}"
-            | "/api/v1/signalen/{id}/historie",
+            | "/api/v1/signalen/{id}/historie"
+            | "/api/v1/subjecten/{id}/relaties",
         ) => &[404],
         ("GET", _) => &[200],
         // A POST with an empty form: validated, never refused for access.

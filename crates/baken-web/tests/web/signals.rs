@@ -891,3 +891,66 @@ async fn a_municipality_adopts_the_step_plan_another_published() {
         .await;
     assert_eq!(denied.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn relations_are_dated_records_with_their_source() {
+    let app = TestApp::new().await;
+    let regisseur = app.token("regisseur@tilburg.demo").await;
+    let person = new_subject(&app, &regisseur, json!({"soort": "persoon", "gegevens": {"naam": "Kees Bos", "geboortedatum": "1970-01-01"}})).await;
+    let company = new_subject(
+        &app,
+        &regisseur,
+        json!({"soort": "bedrijf", "gegevens": {"kvk": "60000011", "naam": "Bos Holding B.V."}}),
+    )
+    .await;
+    let path = format!("/api/v1/subjecten/{person}/relaties");
+    let ok = post(&app, &regisseur, &path, json!({"soort": "bestuurder-van", "naar": company, "vanaf": "2020-05-01", "bron": "KvK-uittreksel"})).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(ok.json()[0]["kind"], "bestuurder-van");
+    assert_eq!(ok.json()[0]["valid_from"], "2020-05-01");
+    assert_eq!(ok.json()[0]["source"], "KvK-uittreksel");
+    // A company cannot direct a person; a relation needs its source; dates are checked.
+    let wrong = post(
+        &app,
+        &regisseur,
+        &format!("/api/v1/subjecten/{company}/relaties"),
+        json!({"soort": "bestuurder-van", "naar": person, "vanaf": "2020-05-01", "bron": "KvK"}),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let unsourced = post(
+        &app,
+        &regisseur,
+        &path,
+        json!({"soort": "eigenaar-van", "naar": company, "vanaf": "2031-01-01"}),
+    )
+    .await;
+    let names: Vec<String> = unsourced.json()["invalidParams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["vanaf", "bron"]);
+    let list = app.api("GET", &path, Some(&regisseur), None).await;
+    assert_eq!(list.json().as_array().unwrap().len(), 1);
+    // The signal page shows it in words.
+    let signal = new_signal(
+        &app,
+        &regisseur,
+        &[person, company],
+        "Bestuurder en bedrijf.",
+    )
+    .await;
+    let browser = app.login("regisseur@tilburg.demo").await;
+    let page = app.get(&format!("/signalen/{signal}"), &browser).await;
+    assert!(
+        page.body.contains("is bestuurder van Bos Holding B.V."),
+        "{}",
+        page.body
+    );
+    // Another organisation cannot reach the subject.
+    let breda = app.token("regisseur@breda.demo").await;
+    let hidden = app.api("GET", &path, Some(&breda), None).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+}
