@@ -46,6 +46,11 @@ pub fn parse_protocol(text: &str) -> Result<Protocol, ProtocolError> {
     }
 }
 
+/// A step plan as TOML, in the shipped file's shape, to download, adapt and upload again.
+pub fn protocol_to_toml(protocol: &Protocol) -> Result<String, ProtocolError> {
+    toml::to_string(protocol).map_err(|e| ProtocolError::Syntax(e.to_string()))
+}
+
 pub fn shipped_protocol() -> Result<Protocol, ProtocolError> {
     parse_protocol(SHIPPED_PROTOCOL)
 }
@@ -294,6 +299,20 @@ mod tests {
         assert_eq!(p.signalering.len(), 5);
         assert!(p.legal_basis("avg-6-1-e").is_some());
         assert_eq!(p.bewaartermijnen.niet_opgepakt, 365);
+    }
+
+    #[test]
+    fn a_step_plan_travels_through_toml_unchanged() {
+        let p = shipped_protocol().unwrap();
+        let text = protocol_to_toml(&p).unwrap();
+        assert_eq!(parse_protocol(&text).unwrap(), p);
+        let bad = text.replacen("niet-opgepakt = 365", "niet-opgepakt = 0", 1);
+        match parse_protocol(&bad) {
+            Err(ProtocolError::Rules(problems)) => {
+                assert_eq!(problems[0].at, "bewaartermijnen.niet-opgepakt")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

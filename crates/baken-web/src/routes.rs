@@ -311,6 +311,18 @@ pub(crate) fn registry() -> Vec<Route> {
             get(pages::signal_admin::protocol),
         ),
         route(
+            "GET",
+            "/signalen/stappenplan/bestand",
+            SignedIn,
+            get(pages::signal_admin::protocol_file),
+        ),
+        route(
+            "POST",
+            "/signalen/stappenplan/bestand",
+            P(Permission::ManageProtocol),
+            post(pages::signal_admin::upload_protocol),
+        ),
+        route(
             "POST",
             "/signalen/stappenplan/publiceren",
             P(Permission::ManageProtocol),

@@ -60,7 +60,7 @@ const NAV: [(&str, &str); 10] = [
 ];
 
 /// Confirmations that may be shown after a redirect.
-const NOTICES: [&str; 28] = [
+const NOTICES: [&str; 29] = [
     "user-created",
     "user-updated",
     "theme-updated",
@@ -89,6 +89,7 @@ const NOTICES: [&str; 28] = [
     "subject-corrected",
     "subject-erased",
     "relation-added",
+    "protocol-saved",
 ];
 
 /// Whether `ctx`'s caller may open the GET route at `href`, per the route registry.

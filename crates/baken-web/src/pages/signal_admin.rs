@@ -273,6 +273,7 @@ struct ProtocolPage {
     roles: Vec<(String, String)>,
     accumulation: String,
     templates: Vec<(String, String, String)>,
+    errors: Vec<String>,
 }
 
 /// `/signalen/stappenplan`: the organisation's step plan and others' published templates.
@@ -281,8 +282,21 @@ pub(crate) async fn protocol(
     SignedIn(actor, ctx): SignedIn,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
+    Ok(
+        Html(protocol_page(&state, &actor, &ctx, Vec::new(), q.melding.as_deref()).await?)
+            .into_response(),
+    )
+}
+
+async fn protocol_page(
+    state: &AppState,
+    actor: &baken_store::Actor,
+    ctx: &crate::context::RequestContext,
+    errors: Vec<String>,
+    notice: Option<&str>,
+) -> Result<String, AppError> {
     let lang = ctx.lang;
-    let own = state.store.signal_protocol(&actor).await?;
+    let own = state.store.signal_protocol(actor).await?;
     let p = &own.protocol;
     let items = |list: &[baken_domain::signal::config::Item]| {
         list.iter()
@@ -307,9 +321,9 @@ pub(crate) async fn protocol(
         })
         .collect();
     let page = ProtocolPage {
-        shell: Shell::build(&state, &ctx, "signal-protocol-title")
+        shell: Shell::build(state, ctx, "signal-protocol-title")
             .await
-            .with_notice(q.melding.as_deref()),
+            .with_notice(notice),
         name: p.naam.get(lang.code()).to_owned(),
         origin: match (own.own, own.adopted_from.as_str()) {
             (false, _) => lang.t("signal-protocol-shipped"),
@@ -372,13 +386,85 @@ pub(crate) async fn protocol(
         ),
         templates: state
             .store
-            .signal_protocol_templates(&actor)
+            .signal_protocol_templates(actor)
             .await?
             .into_iter()
             .map(|t| (t.org_code, t.org_name, t.name))
             .collect(),
+        errors,
     };
-    Ok(Html(page.render()?).into_response())
+    Ok(page.render()?)
+}
+
+/// `/signalen/stappenplan/bestand`: the organisation's step plan as TOML, to adapt.
+pub(crate) async fn protocol_file(
+    State(state): State<AppState>,
+    SignedIn(actor, _ctx): SignedIn,
+) -> Result<Response, AppError> {
+    let own = state.store.signal_protocol(&actor).await?;
+    let text = baken_import::signal::protocol_to_toml(&own.protocol)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (CONTENT_TYPE, "application/toml; charset=utf-8".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"stappenplan-{}.toml\"",
+                    actor.org_code()
+                ),
+            ),
+        ],
+        text,
+    )
+        .into_response())
+}
+
+/// The largest step-plan file accepted.
+pub const MAX_PROTOCOL_BYTES: usize = 1024 * 1024;
+
+/// `POST /signalen/stappenplan/bestand`: an adapted step plan; every broken rule is named (a
+/// protected trait among them) and nothing changes until all pass.
+pub(crate) async fn upload_protocol(
+    State(state): State<AppState>,
+    SignedIn(actor, ctx): SignedIn,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, AppError> {
+    let mut multipart = multipart_or_400(multipart)?;
+    let mut file = Vec::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| multipart_field_error(e, MAX_PROTOCOL_BYTES))?
+    {
+        if field.name() == Some("bestand") {
+            file = field
+                .bytes()
+                .await
+                .map_err(|e| multipart_field_error(e, MAX_PROTOCOL_BYTES))?
+                .to_vec();
+        }
+    }
+    let errors = match std::str::from_utf8(&file) {
+        Err(_) => vec![ctx.lang.t("signal-protocol-not-utf8")],
+        Ok(text) => match baken_import::signal::parse_protocol(text) {
+            Ok(protocol) => match state.store.save_signal_protocol(&actor, &protocol).await {
+                Ok(()) => return Ok(see_other("/signalen/stappenplan?melding=protocol-saved")),
+                Err(StoreError::Fields(f)) => f
+                    .into_iter()
+                    .map(|e| format!("{}: {}", e.field, e.reason))
+                    .collect(),
+                Err(e) => return Err(e.into()),
+            },
+            Err(baken_import::signal::ProtocolError::Rules(problems)) => problems
+                .into_iter()
+                .map(|p| format!("{}: {}", p.at, p.reason))
+                .collect(),
+            Err(e) => vec![e.to_string()],
+        },
+    };
+    let html = protocol_page(&state, &actor, &ctx, errors, None).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
 }
 
 /// `POST /signalen/stappenplan/publiceren`: offers (or withdraws) the step plan as a template.

@@ -954,3 +954,88 @@ async fn relations_are_dated_records_with_their_source() {
     let hidden = app.api("GET", &path, Some(&breda), None).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_municipality_adapts_its_step_plan_but_never_with_a_protected_trait() {
+    let app = TestApp::new().await;
+    let admin = app.login("beheerder@tilburg.demo").await;
+    let file = app.get("/signalen/stappenplan/bestand", &admin).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert!(file.body.contains("niet-opgepakt = 365"));
+    // A red flag about nationality is refused, naming where and why; nothing changes.
+    let shipped = baken_import::signal::shipped_protocol().unwrap();
+    let flag = &shipped.signalering[0].rode_vlaggen[0].nl;
+    assert!(file.body.contains(flag.as_str()));
+    let bad = file
+        .body
+        .replacen(flag.as_str(), "Huurder met een andere nationaliteit", 1);
+    let refused = app
+        .upload_form(
+            "/signalen/stappenplan/bestand",
+            &admin,
+            &[],
+            "bestand",
+            "stappenplan.toml",
+            bad.as_bytes(),
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("protected trait"), "{}", refused.body);
+    assert!(refused.body.contains("signalering[0].rode_vlaggen[0]"));
+    assert_eq!(
+        app.store
+            .query_i64("SELECT COUNT(*) FROM signal_protocols")
+            .await
+            .unwrap(),
+        0
+    );
+    // A shorter term for signals not handled is taken, and governs the next closure.
+    let shorter = file
+        .body
+        .replacen("niet-opgepakt = 365", "niet-opgepakt = 180", 1);
+    let saved = app
+        .upload_form(
+            "/signalen/stappenplan/bestand",
+            &admin,
+            &[],
+            "bestand",
+            "stappenplan.toml",
+            shorter.as_bytes(),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let regisseur = app.token("regisseur@tilburg.demo").await;
+    let address = new_subject(&app, &regisseur, json!({"soort": "adres", "gegevens": {"postcode": "5038 AA", "huisnummer": "3", "gemeente": "GM0855"}})).await;
+    let signal = new_signal(&app, &regisseur, &[address], "Geen ondermijning.").await;
+    let closed = step(
+        &app,
+        &regisseur,
+        signal,
+        json!({"actie": "weging-1-nee", "motivering": "Burenruzie."}),
+    )
+    .await;
+    let days = (closed.json()["destroy_after"].as_i64().unwrap()
+        - closed.json()["closed_at"].as_i64().unwrap())
+        / 86_400_000;
+    assert_eq!(days, 180);
+    // Breda still works with the shipped model.
+    let breda = app.token("regisseur@breda.demo").await;
+    let b_address = new_subject(&app, &breda, json!({"soort": "adres", "gegevens": {"postcode": "4814 GA", "huisnummer": "1", "gemeente": "GM0758"}})).await;
+    let b_signal = new_signal(&app, &breda, &[b_address], "Geen ondermijning.").await;
+    let b_closed = step(
+        &app,
+        &breda,
+        b_signal,
+        json!({"actie": "weging-1-nee", "motivering": "Burenruzie."}),
+    )
+    .await;
+    let b_days = (b_closed.json()["destroy_after"].as_i64().unwrap()
+        - b_closed.json()["closed_at"].as_i64().unwrap())
+        / 86_400_000;
+    assert_eq!(b_days, 365);
+}
