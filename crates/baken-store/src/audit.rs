@@ -88,6 +88,17 @@ impl Entry {
     }
 }
 
+impl Store {
+    /// Appends one record in a transaction of its own: for reads of personal data and refusals,
+    /// which change nothing else.
+    pub(crate) async fn audit_alone(&self, entry: Entry) -> Result<(), StoreError> {
+        let mut tx = self.db.begin().await?;
+        append(&mut tx, &self.audit_key, entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 /// Appends one record to the chain on `conn` (inside the caller's transaction).
 pub(crate) async fn append(
     conn: &mut AnyConnection,

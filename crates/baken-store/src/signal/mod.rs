@@ -314,16 +314,12 @@ impl Store {
         .iter()
         .map(|r| r.try_get("subject_id"))
         .collect::<Result<_, _>>()?;
-        let mut tx = self.db.begin().await?;
-        append(
-            &mut tx,
-            &self.audit_key,
+        self.audit_alone(
             Entry::new(Who::actor(actor), "signal.read")
                 .object("signal", id)
                 .subject_org(actor.org_id()),
         )
         .await?;
-        tx.commit().await?;
         let mut conn = self.db.pool.acquire().await?;
         let subject_list = self.load_subjects(&mut conn, actor, &subject_ids).await?;
         drop(conn);
@@ -380,16 +376,12 @@ impl Store {
             .await?;
         self.require_owned(actor, Owned::Signal, OwnedId::Int(id))
             .await?;
-        let mut tx = self.db.begin().await?;
-        append(
-            &mut tx,
-            &self.audit_key,
+        self.audit_alone(
             Entry::new(Who::actor(actor), "signal.history.read")
                 .object("signal", id)
                 .subject_org(actor.org_id()),
         )
         .await?;
-        tx.commit().await?;
         self.steps_of(id).await
     }
 

@@ -65,16 +65,12 @@ impl Store {
         .bind(&by_name)
         .fetch_optional(&self.db.pool)
         .await?;
-        let mut tx = self.db.begin().await?;
-        append(
-            &mut tx,
-            &self.audit_key,
+        self.audit_alone(
             Entry::new(Who::actor(actor), "rights.find")
                 .subject_org(actor.org_id())
                 .detail(json!({ "found": row.is_some() })),
         )
         .await?;
-        tx.commit().await?;
         Ok(row.map(|r| r.try_get("id")).transpose()?)
     }
 

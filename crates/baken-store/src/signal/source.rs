@@ -318,18 +318,14 @@ impl Store {
         .fetch_optional(&self.db.pool)
         .await?;
         let Some(approved) = approved else {
-            let mut tx = self.db.begin().await?;
-            append(
-                &mut tx,
-                &self.audit_key,
-                Entry::new(Who::actor(actor), "source.ask")
-                    .object("signal", signal)
-                    .subject_org(actor.org_id())
-                    .outcome(Outcome::Denied)
-                    .detail(json!({ "source": source_code, "reason": "not approved in privacy check 1" })),
+            self.audit_alone(
+            Entry::new(Who::actor(actor), "source.ask")
+                .object("signal", signal)
+                .subject_org(actor.org_id())
+                .outcome(Outcome::Denied)
+                .detail(json!({ "source": source_code, "reason": "not approved in privacy check 1" }))
             )
             .await?;
-            tx.commit().await?;
             return Err(StoreError::Invalid {
                 field: "bron",
                 reason: format!(
@@ -547,17 +543,13 @@ impl Store {
                 out.push(map);
             }
         }
-        let mut tx = self.db.begin().await?;
-        append(
-            &mut tx,
-            &self.audit_key,
+        self.audit_alone(
             Entry::new(Who::actor(actor), "source.detail.open")
                 .object("source-question", question)
                 .subject_org(actor.org_id())
                 .detail(json!({ "signal": signal, "records": out.len() })),
         )
         .await?;
-        tx.commit().await?;
         Ok(out)
     }
 
@@ -567,23 +559,12 @@ impl Store {
         action: &'static str,
         question: i64,
     ) -> StoreError {
-        let result = async {
-            let mut tx = self.db.begin().await?;
-            append(
-                &mut tx,
-                &self.audit_key,
-                Entry::new(Who::actor(actor), action)
-                    .object("source-question", question)
-                    .subject_org(actor.org_id())
-                    .outcome(Outcome::Denied)
-                    .detail(json!({ "reason": "details not approved" })),
-            )
-            .await?;
-            tx.commit().await?;
-            Ok::<_, StoreError>(())
-        }
-        .await;
-        match result {
+        let entry = Entry::new(Who::actor(actor), action)
+            .object("source-question", question)
+            .subject_org(actor.org_id())
+            .outcome(Outcome::Denied)
+            .detail(json!({ "reason": "details not approved" }));
+        match self.audit_alone(entry).await {
             Ok(()) => StoreError::Forbidden(Permission::OpenSourceDetails),
             Err(e) => e,
         }
@@ -680,17 +661,13 @@ impl Store {
             ATTACHMENT_CONTEXT,
             &row.try_get::<String, _>("content_sealed")?,
         )?;
-        let mut tx = self.db.begin().await?;
-        append(
-            &mut tx,
-            &self.audit_key,
+        self.audit_alone(
             Entry::new(Who::actor(actor), "signal.attachment.read")
                 .object("signal", signal)
                 .subject_org(actor.org_id())
                 .detail(json!({ "attachment": id })),
         )
         .await?;
-        tx.commit().await?;
         Ok((row.try_get("name")?, row.try_get("media_type")?, content))
     }
 }

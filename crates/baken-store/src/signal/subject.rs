@@ -228,16 +228,12 @@ impl Store {
                         .unwrap_or_default()
                         .to_owned(),
                 });
-                let mut tx = self.db.begin().await?;
-                append(
-                    &mut tx,
-                    &self.audit_key,
+                self.audit_alone(
                     Entry::new(Who::actor(actor), "subject.person.view")
                         .object("subject", id)
                         .subject_org(actor.org_id()),
                 )
                 .await?;
-                tx.commit().await?;
             }
             out.push(subject);
         }

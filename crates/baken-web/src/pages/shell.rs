@@ -92,6 +92,23 @@ const NOTICES: [&str; 29] = [
     "protocol-saved",
 ];
 
+/// Capabilities whose start page some roles may not open, with the part those roles do use:
+/// a source owner connects registers for source research without seeing signals.
+const PARTIAL_ENTRIES: [(&str, &str); 1] = [("/signalen", "/signalen/bronnen")];
+
+/// The page of a capability the caller may open: its start page, or the part of it the
+/// caller's roles use; `None` when neither.
+pub(crate) fn entry_point(ctx: &RequestContext, href: &'static str) -> Option<&'static str> {
+    if may_open(ctx, href) {
+        return Some(href);
+    }
+    PARTIAL_ENTRIES
+        .iter()
+        .find(|(start, _)| *start == href)
+        .map(|(_, part)| *part)
+        .filter(|part| may_open(ctx, part))
+}
+
 /// Whether `ctx`'s caller may open the GET route at `href`, per the route registry.
 pub(crate) fn may_open(ctx: &RequestContext, href: &str) -> bool {
     specs()
@@ -118,11 +135,12 @@ impl Shell {
         let nav = match &ctx.actor {
             Some(_) => NAV
                 .iter()
-                .filter(|(href, _)| may_open(ctx, href))
-                .map(|(href, key)| NavItem {
-                    href,
-                    label: lang.t(key),
-                    current: ctx.path == *href || ctx.path.starts_with(&format!("{href}/")),
+                .filter_map(|(href, key)| {
+                    entry_point(ctx, href).map(|entry| NavItem {
+                        href: entry,
+                        label: lang.t(key),
+                        current: ctx.path == *href || ctx.path.starts_with(&format!("{href}/")),
+                    })
                 })
                 .collect(),
             None => Vec::new(),
@@ -198,11 +216,12 @@ pub(crate) async fn home(
         .iter()
         .map(|(href, key)| {
             let slug = &key[4..];
+            let entry = entry_point(&ctx, href);
             Card {
-                href,
+                href: entry.unwrap_or(href),
                 title: ctx.lang.t(key),
                 text: ctx.lang.t(&format!("capability-{slug}-summary")),
-                open: may_open(&ctx, href),
+                open: entry.is_some(),
             }
         })
         .collect();

@@ -790,6 +790,26 @@ async fn detail_page(
     Ok(page.render()?)
 }
 
+/// A refused action on a signal: its page again with the fields named (422), or the error.
+async fn refused(
+    state: &AppState,
+    actor: &baken_store::Actor,
+    ctx: &RequestContext,
+    id: i64,
+    error: StoreError,
+) -> Result<Response, AppError> {
+    let errors = match error {
+        StoreError::Fields(errors) => errors
+            .into_iter()
+            .map(|e| (field_label(ctx.lang, &e.field), e.reason))
+            .collect(),
+        StoreError::Invalid { field, reason } => vec![(field_label(ctx.lang, field), reason)],
+        other => return Err(other.into()),
+    };
+    let html = detail_page(state, actor, ctx, id, errors, None).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
+}
+
 /// `/signalen/{id}`.
 pub(crate) async fn detail(
     State(state): State<AppState>,
@@ -875,15 +895,7 @@ pub(crate) async fn act(
     let draft = step_from_form(&form);
     match state.store.take_step(&actor, id, &draft).await {
         Ok(_) => Ok(see_other(&format!("/signalen/{id}?melding=step-taken"))),
-        Err(StoreError::Fields(errors)) => {
-            let errors = errors
-                .into_iter()
-                .map(|e| (field_label(ctx.lang, &e.field), e.reason))
-                .collect();
-            let html = detail_page(&state, &actor, &ctx, id, errors, None).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => refused(&state, &actor, &ctx, id, e).await,
     }
 }
 
@@ -920,24 +932,7 @@ pub(crate) async fn add_relation(
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/signalen/{id}?melding=relation-added"))),
-        Err(StoreError::Fields(errors)) => {
-            let errors = errors.into_iter().map(|e| (e.field, e.reason)).collect();
-            let html = detail_page(&state, &actor, &ctx, id, errors, None).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
-        }
-        Err(StoreError::Invalid { field, reason }) => {
-            let html = detail_page(
-                &state,
-                &actor,
-                &ctx,
-                id,
-                vec![(field.to_owned(), reason)],
-                None,
-            )
-            .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => refused(&state, &actor, &ctx, id, e).await,
     }
 }
 
@@ -949,19 +944,7 @@ pub(crate) async fn ask(
 ) -> Result<Response, AppError> {
     match state.store.ask_source(&actor, id, &source).await {
         Ok(_) => Ok(see_other(&format!("/signalen/{id}?melding=source-asked"))),
-        Err(StoreError::Invalid { field, reason }) => {
-            let html = detail_page(
-                &state,
-                &actor,
-                &ctx,
-                id,
-                vec![(field.to_owned(), reason)],
-                None,
-            )
-            .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => refused(&state, &actor, &ctx, id, e).await,
     }
 }
 
@@ -1071,16 +1054,11 @@ pub(crate) async fn attach(
             )))
         }
         Err(problem) => {
-            let html = detail_page(
-                &state,
-                &actor,
-                &ctx,
-                id,
-                vec![("bijlage".into(), problem.to_string())],
-                None,
-            )
-            .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
+            let error = StoreError::Invalid {
+                field: "bijlage",
+                reason: problem.to_string(),
+            };
+            refused(&state, &actor, &ctx, id, error).await
         }
     }
 }

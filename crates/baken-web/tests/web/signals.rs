@@ -1039,3 +1039,25 @@ async fn a_municipality_adapts_its_step_plan_but_never_with_a_protected_trait() 
         / 86_400_000;
     assert_eq!(b_days, 365);
 }
+
+#[tokio::test]
+async fn a_source_owner_reaches_the_sources_without_seeing_signals() {
+    let app = TestApp::new().await;
+    let owner = app.login("bronhouder@tilburg.demo").await;
+    let home = app.get("/", &owner).await;
+    assert!(
+        home.body.contains("href=\"/signalen/bronnen\""),
+        "the signals entry leads to the sources"
+    );
+    assert_eq!(
+        app.get("/signalen", &owner).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get("/signalen/bronnen", &owner).await.status,
+        StatusCode::OK
+    );
+    let viewer = app.login("lezer@tilburg.demo").await;
+    let home = app.get("/", &viewer).await;
+    assert!(!home.body.contains("href=\"/signalen/bronnen\""));
+}
