@@ -83,8 +83,8 @@ describe('Baken: signing in, language, administration, access', () => {
     assert.equal(await nav.getByRole('link', { name: 'Audit' }).count(), 0, 'analyst sees Audit');
 
     // A capability still to come is announced as such.
-    await clickAndLoad(page, nav.getByRole('link', { name: 'Over de grens', exact: true }), 'Cross-border page');
-    assert.equal(new URL(page.url()).pathname, '/grens');
+    await clickAndLoad(page, nav.getByRole('link', { name: 'Delen', exact: true }), 'Sharing page');
+    assert.equal(new URL(page.url()).pathname, '/delen');
     await expectVisible(page.getByRole('main').getByText('Binnenkort'), 'the "Binnenkort" badge');
 
     // Signing out returns to the login page with a notice.

@@ -88,6 +88,7 @@ impl Role {
                 AskSources,
                 OpenSourceDetails,
                 ViewPersons,
+                RequestAbroad,
                 ViewDashboards,
                 ViewMatrices,
                 ViewSharing,
@@ -105,6 +106,7 @@ impl Role {
                 AskSources,
                 OpenSourceDetails,
                 UseCrossBorder,
+                RequestAbroad,
                 TakeReadiness,
             ],
             Self::TeamMember => &[
@@ -139,7 +141,13 @@ impl Role {
                 ViewDashboards,
                 TakeReadiness,
             ],
-            Self::Partner => &[WorkSharedCases, ViewSharing, ViewDashboards, UseCrossBorder],
+            Self::Partner => &[
+                WorkSharedCases,
+                ViewSharing,
+                ViewDashboards,
+                UseCrossBorder,
+                RequestAbroad,
+            ],
             Self::Viewer => &[ViewDashboards, ViewMatrices, UseCrossBorder],
         }
     }
@@ -192,10 +200,12 @@ pub enum Permission {
     ViewRetention,
     /// Handle data-subject requests: access (inzage), correction and erasure.
     HandleSubjectRights,
+    /// Register cross-border cases and produce request letters to bodies abroad.
+    RequestAbroad,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 30] = [
+    pub const ALL: [Permission; 31] = [
         Self::ManageUsers,
         Self::ManageOrganisation,
         Self::ViewAudit,
@@ -226,6 +236,7 @@ impl Permission {
         Self::ManageProtocol,
         Self::ViewRetention,
         Self::HandleSubjectRights,
+        Self::RequestAbroad,
     ];
 
     fn bit(self) -> u64 {

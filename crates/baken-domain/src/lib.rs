@@ -10,6 +10,7 @@ pub mod area;
 pub mod audit;
 pub mod auth;
 pub mod codes;
+pub mod crossborder;
 pub mod dashboard;
 pub mod dataset;
 pub mod matrix;

@@ -7,6 +7,7 @@
 
 pub mod attachment;
 pub mod boundary;
+pub mod crossborder;
 pub mod dashboard;
 pub mod error;
 pub mod matrix;

@@ -9,6 +9,7 @@
 
 pub mod chart;
 pub mod format;
+pub mod letter;
 pub mod map;
 pub mod pdf;
 pub mod radar;

@@ -119,6 +119,11 @@ macro_rules! migrations {
                 "signal",
                 include_str!(concat!("../migrations/", $backend, "/0009_signal.sql")),
             ),
+            (
+                10,
+                "crossborder",
+                include_str!(concat!("../migrations/", $backend, "/0010_crossborder.sql")),
+            ),
         ]
     };
 }

@@ -12,6 +12,7 @@
 pub mod area;
 pub mod audit;
 pub mod auth;
+pub mod crossborder;
 pub mod dashboard;
 pub mod dataset;
 mod db;

@@ -39,6 +39,7 @@ pub struct AppState {
     pub matrices: Arc<baken_domain::matrix::Matrices>,
     pub scan: Arc<baken_domain::readiness::Scan>,
     pub course: Arc<baken_domain::readiness::Course>,
+    pub crossborder: Arc<baken_import::crossborder::CrossBorder>,
 }
 
 impl AppState {
@@ -65,6 +66,12 @@ impl AppState {
                 baken_import::readiness::shipped_course()
                     .unwrap_or_else(|e| panic!("the shipped e-learning: {e}")),
             ),
+            crossborder: Arc::new(baken_import::crossborder::shipped().unwrap_or_else(|p| {
+                panic!(
+                    "the shipped cross-border content: {}",
+                    p.first().map(ToString::to_string).unwrap_or_default()
+                )
+            })),
         }
     }
 }

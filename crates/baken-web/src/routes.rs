@@ -39,6 +39,8 @@ pub enum TenantParam {
     Signal,
     /// `{id}` is a subject id.
     Subject,
+    /// `{id}` is a cross-border case id.
+    CrossBorderCase,
 }
 
 /// The body limit of a path that takes uploads larger than the general limit, if it is one.
@@ -463,7 +465,97 @@ pub(crate) fn registry() -> Vec<Route> {
             "GET",
             "/grens",
             P(Permission::UseCrossBorder),
-            get(pages::shell::capability),
+            get(pages::crossborder::overview),
+        ),
+        route(
+            "GET",
+            "/grens/begrippen",
+            P(Permission::UseCrossBorder),
+            get(pages::crossborder::glossary),
+        ),
+        route(
+            "GET",
+            "/grens/begrippen/export/{file}",
+            P(Permission::UseCrossBorder),
+            get(pages::crossborder::glossary_export),
+        ),
+        route(
+            "GET",
+            "/grens/begrippen/{term}",
+            P(Permission::UseCrossBorder),
+            get(pages::crossborder::term),
+        ),
+        route(
+            "GET",
+            "/grens/bronnen",
+            P(Permission::UseCrossBorder),
+            get(pages::crossborder::sources),
+        ),
+        route(
+            "GET",
+            "/grens/handleidingen",
+            P(Permission::UseCrossBorder),
+            get(pages::crossborder::guides),
+        ),
+        route(
+            "GET",
+            "/grens/handleidingen/{guide}",
+            P(Permission::UseCrossBorder),
+            get(pages::crossborder::guide),
+        ),
+        route(
+            "GET",
+            "/grens/brieven",
+            P(Permission::UseCrossBorder),
+            get(pages::crossborder::letters),
+        ),
+        route(
+            "POST",
+            "/grens/brieven",
+            P(Permission::RequestAbroad),
+            post(pages::crossborder::create_letter),
+        ),
+        route(
+            "GET",
+            "/grens/brieven/{letter}/sjabloon",
+            P(Permission::ManageOrganisation),
+            get(pages::crossborder::template_form),
+        ),
+        route(
+            "POST",
+            "/grens/brieven/{letter}/sjabloon",
+            P(Permission::ManageOrganisation),
+            post(pages::crossborder::save_template),
+        ),
+        route(
+            "GET",
+            "/grens/casussen",
+            P(Permission::RequestAbroad),
+            get(pages::crossborder::cases),
+        ),
+        route(
+            "POST",
+            "/grens/casussen",
+            P(Permission::RequestAbroad),
+            post(pages::crossborder::create_case),
+        ),
+        tenant(
+            route(
+                "GET",
+                "/grens/casussen/{id}",
+                P(Permission::RequestAbroad),
+                get(pages::crossborder::case),
+            ),
+            TenantParam::CrossBorderCase,
+        ),
+        tenant(
+            route(
+                "POST",
+                "/grens/casussen/{id}",
+                P(Permission::RequestAbroad),
+                post(pages::crossborder::update_case),
+            ),
+            TenantParam::CrossBorderCase,
         ),
         route(
             "GET",
@@ -785,6 +877,24 @@ pub(crate) fn registry() -> Vec<Route> {
             "/api/v1/subjecten",
             P(Permission::RegisterSignal),
             post(api::signal::create_subject),
+        ),
+        route(
+            "GET",
+            "/api/v1/begrippen",
+            P(Permission::UseCrossBorder),
+            get(api::crossborder::glossary),
+        ),
+        route(
+            "GET",
+            "/api/v1/openbare-bronnen",
+            P(Permission::UseCrossBorder),
+            get(api::crossborder::sources),
+        ),
+        route(
+            "POST",
+            "/api/v1/brieven",
+            P(Permission::RequestAbroad),
+            post(api::crossborder::letter),
         ),
         tenant(
             route(

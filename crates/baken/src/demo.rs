@@ -771,3 +771,62 @@ pub async fn load_signals_demo(store: &Store) -> Result<bool> {
     store.publish_signal_protocol(&beheerder, true).await?;
     Ok(true)
 }
+
+/// A cross-border case between Breda and a Belgian municipality, with one letter recorded on
+/// it. Once: nothing is done when Breda has cases already.
+pub async fn load_crossborder_demo(store: &Store) -> Result<bool> {
+    use baken_domain::crossborder::LetterInput;
+    use baken_domain::crossborder::case::CaseDraft;
+
+    let op = Operator::command_line("serve-demo");
+    let breda = store.demo_actor(&op, "regisseur@breda.demo").await?;
+    if !store.crossborder_cases(&breda).await?.is_empty() {
+        return Ok(false);
+    }
+    let case = CaseDraft {
+        land_verzoeker: "NL".into(),
+        land_aangezochte: "BE".into(),
+        fenomeen: "horeca".into(),
+        verzoekende_instantie: "Gemeente Breda, team Ondermijning".into(),
+        aangezochte_instantie: "Gemeente Hoogstraten, dienst Lokale Economie".into(),
+        obstakel: "geen".into(),
+        uitkomst: "lopend".into(),
+        toelichting: "Exploitant van een in Breda gesloten shishalounge vraagt in Hoogstraten een uitbatingsvergunning aan.".into(),
+        signaal: None,
+    }
+    .validate()
+    .map_err(|e| anyhow::anyhow!("demo case: {e:?}"))?;
+    let id = store.register_crossborder_case(&breda, &case).await?;
+    let mut input = LetterInput::default();
+    for (k, v) in [
+        ("afzender.organisatie", "Gemeente Breda"),
+        ("afzender.afdeling", "Team Ondermijning"),
+        ("afzender.land", "NL"),
+        ("afzender.contactpersoon", "M. Verbeek"),
+        ("afzender.functie", "coördinator bestuurlijke aanpak"),
+        ("ontvanger.instantie", "Gemeente Hoogstraten"),
+        ("ontvanger.land", "BE"),
+        ("kenmerk", "BR-GRENS-2026-001"),
+        ("betreft.naam", "Lounge Grenszicht BV"),
+        (
+            "gevraagd",
+            "De vergunningshistorie van de aanvrager en de onderneming sinds 2022.",
+        ),
+        (
+            "doel",
+            "Besluit over een exploitatievergunning en een Bibob-onderzoek.",
+        ),
+        ("grondslag", "Wet Bibob, art. 7a"),
+        (
+            "belang",
+            "Voorkomen dat een in Breda gesloten zaak over de grens opnieuw opent.",
+        ),
+        ("bewaartermijn", "vijf jaar na het besluit"),
+    ] {
+        input.set(k, v);
+    }
+    store
+        .record_letter(&breda, id, "vergunningshistorie", "nl", &input)
+        .await?;
+    Ok(true)
+}

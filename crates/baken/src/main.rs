@@ -513,6 +513,11 @@ async fn serve(
         if demo::load_signals_demo(&store).await? {
             println!("Demo signals for Tilburg and Breda walked through the step plan.");
         }
+        if demo::load_crossborder_demo(&store).await? {
+            println!(
+                "A demo cross-border case of Breda with a Belgian municipality, with one letter."
+            );
+        }
         if figures > 0 {
             println!(
                 "Demo microdata (synthetic) rolled up into {figures} figures in {:.1} s.",

@@ -105,8 +105,14 @@ pub struct Text {
 }
 
 impl Text {
+    /// The text in `lang`: Dutch for `nl`, English for every other interface language (German
+    /// and French readers of the cross-border pages get English where no text of theirs exists).
     pub fn get(&self, lang: &str) -> &str {
-        if lang == "en" { &self.en } else { &self.nl }
+        if lang == "nl" || lang.is_empty() {
+            &self.nl
+        } else {
+            &self.en
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub(crate) mod area;
 pub(crate) mod audit;
+pub(crate) mod crossborder;
 pub(crate) mod dashboard;
 pub(crate) mod health;
 pub(crate) mod matrix;

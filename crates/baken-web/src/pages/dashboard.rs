@@ -29,7 +29,7 @@ use crate::pages::shell::Shell;
 fn render_lang(lang: Lang) -> baken_render::format::Lang {
     match lang {
         Lang::Nl => baken_render::format::Lang::Nl,
-        Lang::En => baken_render::format::Lang::En,
+        Lang::En | Lang::De | Lang::Fr => baken_render::format::Lang::En,
     }
 }
 

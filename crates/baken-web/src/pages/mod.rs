@@ -6,6 +6,7 @@
 pub(crate) mod admin;
 pub(crate) mod audit;
 pub(crate) mod auth;
+pub(crate) mod crossborder;
 pub(crate) mod dashboard;
 pub(crate) mod import;
 pub(crate) mod matrix;

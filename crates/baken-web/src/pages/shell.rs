@@ -43,6 +43,8 @@ pub struct Shell {
     pub return_to: String,
     /// A confirmation after a redirect (`?melding=…`), already translated.
     pub notice: Option<String>,
+    /// The cross-border pages, which also speak German and French.
+    pub cross_border: bool,
 }
 
 /// The navigation: the six capabilities, then audit, administration and the profile.
@@ -60,7 +62,7 @@ const NAV: [(&str, &str); 10] = [
 ];
 
 /// Confirmations that may be shown after a redirect.
-const NOTICES: [&str; 29] = [
+const NOTICES: [&str; 30] = [
     "user-created",
     "user-updated",
     "theme-updated",
@@ -90,6 +92,7 @@ const NOTICES: [&str; 29] = [
     "subject-erased",
     "relation-added",
     "protocol-saved",
+    "template-saved",
 ];
 
 /// Capabilities whose start page some roles may not open, with the part those roles do use:
@@ -126,10 +129,6 @@ impl Shell {
         self.lang.t(key)
     }
 
-    pub fn is_en(&self) -> bool {
-        self.lang == Lang::En
-    }
-
     pub async fn build(state: &AppState, ctx: &RequestContext, title_key: &str) -> Self {
         let lang = ctx.lang;
         let nav = match &ctx.actor {
@@ -162,6 +161,7 @@ impl Shell {
             theme_class: theme.class.unwrap_or_else(|| "baken-theme".to_owned()),
             return_to: url::form_urlencoded::byte_serialize(ctx.path.as_bytes()).collect(),
             notice: None,
+            cross_border: ctx.path == "/grens" || ctx.path.starts_with("/grens/"),
         }
     }
 

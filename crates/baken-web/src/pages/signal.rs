@@ -1302,7 +1302,7 @@ mod tests {
         let missing: Vec<String> = keys
             .iter()
             .flat_map(|k| {
-                Lang::ALL
+                Lang::INTERFACE
                     .iter()
                     .filter(|l| !l.has(k))
                     .map(move |l| format!("{}:{k}", l.code()))

@@ -4,6 +4,7 @@
 mod api;
 mod area;
 mod auth;
+mod crossborder;
 mod dashboard;
 mod matrices;
 mod matrix;

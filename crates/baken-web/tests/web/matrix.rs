@@ -37,7 +37,8 @@ fn expected_ok(spec: &RouteSpec) -> &'static [u16] {
             | "/signalen/rechten/{id}/inzage"
             | "/api/v1/signalen/{id}"
             | "/api/v1/signalen/{id}/historie"
-            | "/api/v1/subjecten/{id}/relaties",
+            | "/api/v1/subjecten/{id}/relaties"
+            | "/grens/casussen/{id}",
         ) => &[404],
         ("GET", _) => &[200],
         // A POST with an empty form: validated, never refused for access.
@@ -52,7 +53,7 @@ fn concrete_path(spec: &RouteSpec, own_user_id: i64, own_job_id: i64) -> String 
     let id = match spec.tenant {
         Some(TenantParam::User) => own_user_id,
         Some(TenantParam::Job) => own_job_id,
-        Some(TenantParam::Signal | TenantParam::Subject) | None => 0,
+        Some(TenantParam::Signal | TenantParam::Subject | TenantParam::CrossBorderCase) | None => 0,
     };
     let code = if spec.path.starts_with("/api/v1/gebieden") || spec.path.starts_with("/zicht") {
         "GM0855"
@@ -67,8 +68,14 @@ fn concrete_path(spec: &RouteSpec, own_user_id: i64, own_job_id: i64) -> String 
             .path
             .replace("{id}", "context-misdrijven-per-1000-inwoners");
     }
+    if spec.path.starts_with("/grens/begrippen/export/") {
+        return spec.path.replace("{file}", "begrippen.csv");
+    }
     spec.path
         .replace("{id}", &id.to_string())
+        .replace("{term}", "burgemeester")
+        .replace("{guide}", "waterbedeffect")
+        .replace("{letter}", "de-gewerberegister-uittreksel")
         .replace("{code}", code)
         .replace("{theme}", "context")
         .replace("{module}", "datagedreven")
@@ -237,6 +244,29 @@ async fn tenant_routes_hide_other_organisations_objects() {
         )
         .await;
     let victim_signal = signal.json()["id"].as_i64().expect("signal id");
+    let tilburg = app.login("regisseur@tilburg.demo").await;
+    let case = app
+        .post_form(
+            "/grens/casussen",
+            &tilburg,
+            &[
+                ("land_verzoeker", "NL"),
+                ("land_aangezochte", "DE"),
+                (
+                    "verzoekende_instantie",
+                    "Gemeente Tilburg analist@tilburg.demo",
+                ),
+                ("aangezochte_instantie", "Ordnungsamt Aachen"),
+            ],
+        )
+        .await;
+    let victim_case: i64 = case
+        .location()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .expect("case id");
     let mut checked = 0;
     for (email, org, role) in demo_users() {
         if org == "tilburg" {
@@ -249,6 +279,7 @@ async fn tenant_routes_hide_other_organisations_objects() {
                 Some(TenantParam::Job) => victim_job,
                 Some(TenantParam::Signal) => victim_signal,
                 Some(TenantParam::Subject) => victim_subject,
+                Some(TenantParam::CrossBorderCase) => victim_case,
                 _ => victim,
             };
             let path = spec.path.replace("{id}", &id.to_string());
