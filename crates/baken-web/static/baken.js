@@ -29,4 +29,30 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   }
+  // Live preview of a letter template: the form's own preview action, run as the text is
+  // typed; without JavaScript the "Voorbeeld" button does the same with a page load.
+  for (const form of document.querySelectorAll("form[data-live-preview]")) {
+    const target = document.querySelector("[data-preview]");
+    const text = form.querySelector("textarea");
+    if (!target || !text) continue;
+    let timer = null;
+    text.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const body = new URLSearchParams(new FormData(form));
+        body.set("actie", "voorbeeld");
+        const response = await fetch(form.dataset.livePreview, {
+          method: "POST",
+          body,
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        });
+        const html = await response.text();
+        const page = new DOMParser().parseFromString(html, "text/html");
+        const preview = page.querySelector("[data-preview]");
+        const error = page.querySelector("[data-error-summary]");
+        target.textContent = error ? error.textContent.trim() : preview ? preview.textContent : "";
+      }, 400);
+    });
+  }
 });

@@ -139,3 +139,4 @@ nav-importeren = Importieren
 nav-audit = Prüfkette
 nav-beheer = Verwaltung
 nav-profiel = Mein Konto
+grens-signal = Signal, zu dem der Fall gehört

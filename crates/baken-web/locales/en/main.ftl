@@ -954,3 +954,4 @@ grens-field-vertrouwelijkheid = Confidentiality
 grens-field-datum = Date
 grens-field-taal = Language
 notice-template-saved = The template was saved.
+grens-signal = Signal the case belongs to

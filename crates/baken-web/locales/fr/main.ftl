@@ -139,3 +139,4 @@ nav-importeren = Importer
 nav-audit = Audit
 nav-beheer = Administration
 nav-profiel = Mon compte
+grens-signal = Signalement auquel le dossier se rattache

@@ -954,3 +954,4 @@ grens-field-vertrouwelijkheid = Vertrouwelijkheid
 grens-field-datum = Datum
 grens-field-taal = Taal
 notice-template-saved = Het sjabloon is opgeslagen.
+grens-signal = Signaal waar de casus bij hoort

@@ -766,19 +766,8 @@ pub(crate) async fn letters(
             Country::Belgium => "fr",
             Country::Netherlands => "nl",
         });
-    let org = actor.org_name().to_owned();
-    let receiver = state
-        .crossborder
-        .letters
-        .iter()
-        .find(|l| l.id == q.sjabloon)
-        .map_or("DE", |l| l.ontvanger_land.code());
-    let values = move |f: &str| match f {
-        "afzender.organisatie" => org.clone(),
-        "afzender.land" => "NL".to_owned(),
-        "ontvanger.land" => receiver.to_owned(),
-        _ => String::new(),
-    };
+    let prefill = prefill_from_case(&state, &actor, &q).await?;
+    let values = move |f: &str| prefill.get(f).cloned().unwrap_or_default();
     let choice = LetterChoice {
         template: &q.sjabloon,
         language,
@@ -786,6 +775,68 @@ pub(crate) async fn letters(
     };
     let html = letters_page(&state, &actor, &ctx, choice, &values, Vec::new()).await?;
     Ok(Html(html).into_response())
+}
+
+/// The values a letter starts with: the organisation, the template's receiving country, and
+/// from the case (when one is chosen) the requested authority and its country, and from the
+/// case's signal (for those who may read signals) the company or address it is about.
+async fn prefill_from_case(
+    state: &AppState,
+    actor: &baken_store::Actor,
+    q: &LetterQuery,
+) -> Result<std::collections::BTreeMap<String, String>, AppError> {
+    let mut values = std::collections::BTreeMap::new();
+    values.insert(
+        "afzender.organisatie".to_owned(),
+        actor.org_name().to_owned(),
+    );
+    values.insert("afzender.land".to_owned(), "NL".to_owned());
+    let receiver = state
+        .crossborder
+        .letters
+        .iter()
+        .find(|l| l.id == q.sjabloon)
+        .map_or("DE", |l| l.ontvanger_land.code());
+    values.insert("ontvanger.land".to_owned(), receiver.to_owned());
+    if q.casus > 0 && actor.can(Permission::RequestAbroad) {
+        let case = state.store.crossborder_case(actor, q.casus).await?;
+        values.insert(
+            "ontvanger.instantie".to_owned(),
+            case.requested_authority.clone(),
+        );
+        values.insert("ontvanger.land".to_owned(), case.requested_country.clone());
+        if let Some(signal) = case
+            .signal_id
+            .filter(|_| actor.can(Permission::ViewSignals))
+        {
+            let detail = state.store.signal(actor, signal).await?;
+            for s in &detail.subject_list {
+                match s.kind {
+                    baken_domain::signal::SubjectKind::Company => {
+                        let (name, number) = s
+                            .label
+                            .rsplit_once(" (KvK ")
+                            .map_or((s.label.as_str(), ""), |(n, k)| {
+                                (n, k.trim_end_matches(')'))
+                            });
+                        values
+                            .entry("betreft.naam".to_owned())
+                            .or_insert_with(|| name.to_owned());
+                        values
+                            .entry("betreft.registratienummer".to_owned())
+                            .or_insert_with(|| number.to_owned());
+                    }
+                    baken_domain::signal::SubjectKind::Address => {
+                        values
+                            .entry("betreft.adres".to_owned())
+                            .or_insert_with(|| s.label.clone());
+                    }
+                    baken_domain::signal::SubjectKind::Person => {}
+                }
+            }
+        }
+    }
+    Ok(values)
 }
 
 /// Produces a letter: the missing required fields are named before anything is produced; the
@@ -1033,6 +1084,7 @@ struct CasesPage {
     outcomes: Vec<(String, String)>,
     errors: Vec<(String, String)>,
     can_request: bool,
+    signals: Vec<(i64, String)>,
 }
 
 async fn cases_page(
@@ -1072,6 +1124,17 @@ async fn cases_page(
             .collect(),
         errors,
         can_request: actor.can(Permission::RequestAbroad),
+        signals: if actor.can(Permission::ViewSignals) {
+            state
+                .store
+                .signals(actor, baken_store::signal::Queue::Open)
+                .await?
+                .into_iter()
+                .map(|s| (s.id, s.reference))
+                .collect()
+        } else {
+            Vec::new()
+        },
     }
     .render()?)
 }

@@ -323,3 +323,84 @@ async fn the_cross_border_pages_speak_german_and_french() {
     let home = app.get("/", &browser).await;
     assert!(!home.body.contains("hreflang=\"de\""));
 }
+
+#[tokio::test]
+async fn a_letter_starts_filled_from_its_case_and_the_cases_signal() {
+    let app = TestApp::new().await;
+    let token = app.token("regisseur@tilburg.demo").await;
+    let company = app
+        .api("POST", "/api/v1/subjecten", Some(&token), Some(&json!({"soort": "bedrijf", "gegevens": {"kvk": "60000099", "naam": "Grenshandel B.V."}}).to_string()))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let signal = app
+        .api(
+            "POST",
+            "/api/v1/signalen",
+            Some(&token),
+            Some(
+                &json!({
+                    "ontvangen": "2026-01-05", "kanaal": "telefoon", "omschrijving": "Vestiging over de grens",
+                    "betrouwbaarheid_bron": "B", "betrouwbaarheid_informatie": "2", "subjecten": [company],
+                })
+                .to_string(),
+            ),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let browser = app.login("regisseur@tilburg.demo").await;
+    let reply = app
+        .post_form(
+            "/grens/casussen",
+            &browser,
+            &[
+                ("land_verzoeker", "NL"),
+                ("land_aangezochte", "DE"),
+                ("verzoekende_instantie", "Gemeente Tilburg"),
+                ("aangezochte_instantie", "Stadt Aachen, Ordnungsamt"),
+                ("signaal", &signal.to_string()),
+            ],
+        )
+        .await;
+    let case: i64 = reply
+        .location()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let form = app
+        .get(
+            &format!("/grens/brieven?sjabloon=de-gewerberegister-uittreksel&casus={case}"),
+            &browser,
+        )
+        .await;
+    assert!(
+        form.body.contains("value=\"Stadt Aachen, Ordnungsamt\""),
+        "the receiver comes from the case"
+    );
+    assert!(
+        form.body.contains("value=\"Grenshandel B.V.\""),
+        "the company comes from the signal"
+    );
+    assert!(form.body.contains("value=\"60000099\""));
+    // Another organisation's signal cannot be attached to a case.
+    let breda = app.login("regisseur@breda.demo").await;
+    let foreign = app
+        .post_form(
+            "/grens/casussen",
+            &breda,
+            &[
+                ("land_verzoeker", "NL"),
+                ("land_aangezochte", "DE"),
+                ("verzoekende_instantie", "Gemeente Breda"),
+                ("aangezochte_instantie", "Stadt Aachen"),
+                ("signaal", &signal.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+}
