@@ -66,14 +66,27 @@ pub fn fill(template: &str, input: &LetterInput) -> Result<String, LetterError> 
     Ok(text)
 }
 
-/// A filled letter as an A4 PDF: the text in paragraphs, with a footer naming the reference.
-pub fn pdf(title: &str, language: &str, text: &str, footer: &str) -> Result<Vec<u8>, LetterError> {
-    let blocks = text
-        .split("\n\n")
+fn paragraphs(text: &str) -> impl Iterator<Item = Block> + '_ {
+    text.split("\n\n")
         .map(str::trim_end)
         .filter(|p| !p.trim().is_empty())
         .map(|p| Block::Paragraph(p.to_owned()))
-        .collect();
+}
+
+/// A filled letter as an A4 PDF: the text in paragraphs, with a footer naming the reference;
+/// with `copy` (a heading and the text in the sender's language) the sender's own copy follows.
+pub fn pdf(
+    title: &str,
+    language: &str,
+    text: &str,
+    footer: &str,
+    copy: Option<(&str, &str)>,
+) -> Result<Vec<u8>, LetterError> {
+    let mut blocks: Vec<Block> = paragraphs(text).collect();
+    if let Some((heading, copy)) = copy {
+        blocks.push(Block::Heading(heading.to_owned()));
+        blocks.extend(paragraphs(copy));
+    }
     crate::pdf::report(&Report {
         title: title.to_owned(),
         language: language.to_owned(),
@@ -127,6 +140,7 @@ mod tests {
             "de",
             "Sehr geehrte Damen und Herren,\n\nText.",
             "GB-2026-1",
+            Some(("Kopie", "Geachte heer, mevrouw,")),
         )
         .unwrap();
         assert!(pdf.starts_with(b"%PDF-"));

@@ -878,6 +878,19 @@ pub(crate) async fn produce_letter(
     let source = template_text(state, actor, template, language).await?;
     let letter = baken_render::letter::fill(&source, &input)
         .map_err(|e| AppError::Internal(e.to_string()))?;
+    // The sender keeps a copy in its own language (Dutch) when the letter goes out in another.
+    let copy = if language == "nl" {
+        None
+    } else {
+        let mut own = input.clone();
+        own.set("datum", letter_date("nl"));
+        own.set("taal", "nl");
+        let source = template_text(state, actor, template, "nl").await?;
+        Some(
+            baken_render::letter::fill(&source, &own)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+        )
+    };
     let title = text(&template.naam, Lang::Nl);
     let pdf = baken_render::letter::pdf(
         &title,
@@ -889,6 +902,8 @@ pub(crate) async fn produce_letter(
             case_row.pair,
             actor.org_name()
         ),
+        copy.as_deref()
+            .map(|c| ("Kopie voor de afzender (Nederlands)", c)),
     )
     .map_err(|e| AppError::Internal(e.to_string()))?;
     state
