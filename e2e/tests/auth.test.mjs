@@ -82,10 +82,16 @@ describe('Baken: signing in, language, administration, access', () => {
     assert.equal(await nav.getByRole('link', { name: 'Beheer' }).count(), 0, 'analyst sees Beheer');
     assert.equal(await nav.getByRole('link', { name: 'Audit' }).count(), 0, 'analyst sees Audit');
 
-    // A capability still to come is announced as such.
-    await clickAndLoad(page, nav.getByRole('link', { name: 'Delen', exact: true }), 'Sharing page');
-    assert.equal(new URL(page.url()).pathname, '/delen');
-    await expectVisible(page.getByRole('main').getByText('Binnenkort'), 'the "Binnenkort" badge');
+    // An analyst does not share between organisations, so Delen is not offered.
+    assert.equal(await nav.getByRole('link', { name: 'Delen' }).count(), 0, 'analyst sees Delen');
+
+    // A capability is reached from the navigation.
+    await clickAndLoad(page, nav.getByRole('link', { name: 'Over de grens', exact: true }), 'Cross-border page');
+    assert.equal(new URL(page.url()).pathname, '/grens');
+    await expectVisible(
+      page.getByRole('heading', { name: 'Over de grens', level: 1 }),
+      'the cross-border heading',
+    );
 
     // Signing out returns to the login page with a notice.
     await clickAndLoad(
