@@ -269,10 +269,29 @@ impl Store {
             .map(summary_from_row)
             .collect::<Result<_, _>>()?;
         Ok(match queue {
-            Queue::Mine => all
-                .into_iter()
-                .filter(|s| !available(s.state, actor.permissions()).is_empty())
-                .collect(),
+            Queue::Mine => {
+                // A privacy officer also has the detail requests waiting for a decision.
+                let waiting: Vec<i64> = if actor.can(Permission::ApprovePrivacyCheck) {
+                    sqlx::query(
+                        "SELECT DISTINCT q.signal_id FROM source_questions q JOIN signals s ON s.id = q.signal_id \
+                         WHERE s.org_id = $1 AND q.detail_requested_at IS NOT NULL AND q.detail_approved IS NULL",
+                    )
+                    .bind(actor.org_id())
+                    .fetch_all(&self.db.pool)
+                    .await?
+                    .iter()
+                    .map(|r| r.try_get("signal_id"))
+                    .collect::<Result<_, _>>()?
+                } else {
+                    Vec::new()
+                };
+                all.into_iter()
+                    .filter(|s| {
+                        !available(s.state, actor.permissions()).is_empty()
+                            || waiting.contains(&s.id)
+                    })
+                    .collect()
+            }
             _ => all,
         })
     }

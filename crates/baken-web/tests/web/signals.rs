@@ -448,6 +448,19 @@ async fn a_signal_goes_from_intake_to_the_case_meeting_with_every_step_recorded(
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let privacy = app.login("privacy@tilburg.demo").await;
+    // The request waits in the privacy officer's own queue, and leaves it once decided.
+    let in_queue = |reply: &crate::Reply| {
+        reply
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["id"] == w.signal)
+    };
+    let queue = app
+        .api("GET", "/api/v1/signalen?lijst=mijn", Some(&w.privacy), None)
+        .await;
+    assert!(in_queue(&queue), "{}", queue.body);
     let r = app
         .post_form(
             &format!("/signalen/vragen/{qid}/besluit"),
@@ -464,6 +477,10 @@ async fn a_signal_goes_from_intake_to_the_case_meeting_with_every_step_recorded(
         opened.body.contains("HH-geheim-"),
         "the approved detail opens"
     );
+    let queue = app
+        .api("GET", "/api/v1/signalen?lijst=mijn", Some(&w.privacy), None)
+        .await;
+    assert!(!in_queue(&queue), "decided: no longer waiting");
     assert!(
         !opened.body.contains("HH-geheim-789"),
         "never another subject's record"
