@@ -16,5 +16,6 @@ pub mod dataset;
 pub mod matrix;
 pub mod org;
 pub mod readiness;
+pub mod sharing;
 pub mod signal;
 pub mod table;
