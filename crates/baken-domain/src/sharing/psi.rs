@@ -267,7 +267,7 @@ pub fn pack(points: &[Point]) -> Vec<u8> {
 
 /// Unpacks bytes written by [`pack`].
 pub fn unpack(bytes: &[u8]) -> Result<Vec<Point>, PsiError> {
-    if bytes.len() % 32 != 0 {
+    if !bytes.len().is_multiple_of(32) {
         return Err(PsiError::Packing(bytes.len()));
     }
     Ok(bytes
