@@ -92,6 +92,7 @@ impl Role {
                 ViewDashboards,
                 ViewMatrices,
                 ViewSharing,
+                WorkSharedCases,
                 UseCrossBorder,
                 TakeReadiness,
             ],
@@ -108,6 +109,8 @@ impl Role {
                 UseCrossBorder,
                 RequestAbroad,
                 TakeReadiness,
+                ViewSharing,
+                WorkSharedCases,
             ],
             Self::TeamMember => &[
                 ViewSignals,
@@ -118,6 +121,7 @@ impl Role {
                 ViewDashboards,
                 ViewMatrices,
                 ViewSharing,
+                WorkSharedCases,
                 TakeReadiness,
             ],
             Self::PrivacyOfficer => &[

@@ -124,6 +124,11 @@ macro_rules! migrations {
                 "crossborder",
                 include_str!(concat!("../migrations/", $backend, "/0010_crossborder.sql")),
             ),
+            (
+                11,
+                "sharing",
+                include_str!(concat!("../migrations/", $backend, "/0011_sharing.sql")),
+            ),
         ]
     };
 }

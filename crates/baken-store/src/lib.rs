@@ -23,6 +23,7 @@ pub mod matrix;
 pub mod org;
 pub mod readiness;
 mod seal;
+pub mod sharing;
 pub mod signal;
 mod sql;
 pub mod table;

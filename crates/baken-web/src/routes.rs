@@ -49,6 +49,15 @@ pub fn upload_limit(path: &str) -> Option<usize> {
     match segments.as_slice() {
         ["importeren"] => Some(baken_store::job::MAX_JOB_FILE_BYTES + 64 * 1024),
         ["signalen", "bronnen"] => Some(pages::signal_admin::MAX_EXTRACT_BYTES + 64 * 1024),
+        ["delen", "matches"] | ["api", "v1", "matches"] => {
+            Some(pages::sharing::MAX_LIST_UPLOAD * 2 + 64 * 1024)
+        }
+        ["delen", "matches", id, "antwoord"] if id.parse::<i64>().is_ok() => {
+            Some(pages::sharing::MAX_LIST_UPLOAD + 64 * 1024)
+        }
+        ["delen", "uitwisseling", "ontvangen"] | ["api", "v1", "uitwisseling"] => {
+            Some(baken_domain::sharing::package::MAX_PACKAGE_BYTES + 64 * 1024)
+        }
         ["signalen", id, "bijlagen"] if id.parse::<i64>().is_ok() => {
             Some(pages::signal::MAX_ATTACHMENT_BYTES + 64 * 1024)
         }
@@ -459,7 +468,121 @@ pub(crate) fn registry() -> Vec<Route> {
             "GET",
             "/delen",
             P(Permission::ViewSharing),
-            get(pages::shell::capability),
+            get(pages::sharing::overview),
+        ),
+        route(
+            "POST",
+            "/delen/convenanten",
+            P(Permission::ManageCovenants),
+            post(pages::sharing::create_covenant),
+        ),
+        route(
+            "GET",
+            "/delen/convenanten/{id}",
+            P(Permission::ViewSharing),
+            get(pages::sharing::covenant),
+        ),
+        route(
+            "POST",
+            "/delen/convenanten/{id}/ondertekenen",
+            P(Permission::ManageCovenants),
+            post(pages::sharing::sign_covenant),
+        ),
+        route(
+            "POST",
+            "/delen/convenanten/{id}/beeindigen",
+            P(Permission::ManageCovenants),
+            post(pages::sharing::terminate_covenant),
+        ),
+        route(
+            "POST",
+            "/delen/casussen",
+            P(Permission::WorkSharedCases),
+            post(pages::sharing::create_case),
+        ),
+        route(
+            "GET",
+            "/delen/casussen/{id}",
+            P(Permission::ViewSharing),
+            get(pages::sharing::case),
+        ),
+        route(
+            "POST",
+            "/delen/casussen/{id}/items",
+            P(Permission::WorkSharedCases),
+            post(pages::sharing::share_item),
+        ),
+        route(
+            "POST",
+            "/delen/casussen/{id}/deelnemers",
+            P(Permission::WorkSharedCases),
+            post(pages::sharing::add_participant),
+        ),
+        route(
+            "POST",
+            "/delen/casussen/{id}/items/{item}/besluit",
+            P(Permission::ApproveSharing),
+            post(pages::sharing::decide_item),
+        ),
+        route(
+            "POST",
+            "/delen/casussen/{id}/sluiten",
+            P(Permission::WorkSharedCases),
+            post(pages::sharing::close_case),
+        ),
+        route(
+            "POST",
+            "/delen/casussen/{id}/pakket",
+            P(Permission::WorkSharedCases),
+            post(pages::sharing::export_package),
+        ),
+        route(
+            "GET",
+            "/delen/matches",
+            P(Permission::WorkSharedCases),
+            get(pages::sharing::matches),
+        ),
+        route(
+            "POST",
+            "/delen/matches",
+            P(Permission::WorkSharedCases),
+            post(pages::sharing::ask_match),
+        ),
+        route(
+            "POST",
+            "/delen/matches/{id}/antwoord",
+            P(Permission::WorkSharedCases),
+            post(pages::sharing::answer_match),
+        ),
+        route(
+            "POST",
+            "/delen/matches/{id}/weigeren",
+            P(Permission::WorkSharedCases),
+            post(pages::sharing::decline_match),
+        ),
+        route(
+            "GET",
+            "/delen/uitwisseling",
+            P(Permission::ViewSharing),
+            get(pages::sharing::exchange),
+        ),
+        route(
+            "POST",
+            "/delen/uitwisseling/partners",
+            P(Permission::ManageCovenants),
+            post(pages::sharing::add_partner),
+        ),
+        route(
+            "POST",
+            "/delen/uitwisseling/ontvangen",
+            P(Permission::WorkSharedCases),
+            post(pages::sharing::receive),
+        ),
+        route(
+            "GET",
+            "/delen/uitwisseling/{id}",
+            P(Permission::WorkSharedCases),
+            get(pages::sharing::received_package),
         ),
         route(
             "GET",
@@ -931,6 +1054,84 @@ pub(crate) fn registry() -> Vec<Route> {
             "/api/v1/gebieden/{code}",
             SignedIn,
             get(api::area::area),
+        ),
+        route(
+            "GET",
+            "/api/v1/convenanten",
+            P(Permission::ViewSharing),
+            get(api::sharing::covenants),
+        ),
+        route(
+            "POST",
+            "/api/v1/convenanten",
+            P(Permission::ManageCovenants),
+            post(api::sharing::create_covenant),
+        ),
+        route(
+            "GET",
+            "/api/v1/convenanten/{id}",
+            P(Permission::ViewSharing),
+            get(api::sharing::covenant),
+        ),
+        route(
+            "GET",
+            "/api/v1/casussen",
+            P(Permission::ViewSharing),
+            get(api::sharing::cases),
+        ),
+        route(
+            "POST",
+            "/api/v1/casussen",
+            P(Permission::WorkSharedCases),
+            post(api::sharing::create_case),
+        ),
+        route(
+            "GET",
+            "/api/v1/casussen/{id}",
+            P(Permission::ViewSharing),
+            get(api::sharing::case),
+        ),
+        route(
+            "GET",
+            "/api/v1/casussen/{id}/deelnemers",
+            P(Permission::ViewSharing),
+            get(api::sharing::participants),
+        ),
+        route(
+            "POST",
+            "/api/v1/casussen/{id}/deelnemers",
+            P(Permission::WorkSharedCases),
+            post(api::sharing::add_participant),
+        ),
+        route(
+            "POST",
+            "/api/v1/casussen/{id}/items",
+            P(Permission::WorkSharedCases),
+            post(api::sharing::share_item),
+        ),
+        route(
+            "GET",
+            "/api/v1/matches",
+            P(Permission::WorkSharedCases),
+            get(api::sharing::matches),
+        ),
+        route(
+            "POST",
+            "/api/v1/matches",
+            P(Permission::WorkSharedCases),
+            post(api::sharing::ask),
+        ),
+        route(
+            "GET",
+            "/api/v1/matches/{id}",
+            P(Permission::WorkSharedCases),
+            get(api::sharing::run),
+        ),
+        route(
+            "POST",
+            "/api/v1/uitwisseling",
+            Public,
+            post(api::sharing::receive),
         ),
         route(
             "GET",

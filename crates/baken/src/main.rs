@@ -963,8 +963,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 );
             } else {
                 println!(
-                    "{} signal(s) destroyed with {} subject(s) no other signal named; batch {}.",
-                    report.destroyed, report.subjects_destroyed, report.batch
+                    "{} signal(s) destroyed with {} subject(s) no other signal named, and {} closed shared case(s); batch {}.",
+                    report.destroyed,
+                    report.subjects_destroyed,
+                    report.shared_cases_destroyed,
+                    report.batch
                 );
             }
         }

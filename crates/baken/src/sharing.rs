@@ -8,7 +8,9 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use baken_domain::sharing::identifier::{IdentifierKind, IdentifierList, MAX_LIST_BYTES, read_list};
+use baken_domain::sharing::identifier::{
+    IdentifierKind, IdentifierList, MAX_LIST_BYTES, read_list,
+};
 use baken_domain::sharing::psi::{self, Asker, Key, Point};
 
 /// The threads a run uses: every core the machine offers.
@@ -26,8 +28,7 @@ pub fn fresh_key() -> Result<Key> {
 /// Reads a list file, refusing one over the size limit before reading it whole, and reports
 /// the lines left out on stderr.
 pub fn read_list_file(path: &Path, kind: IdentifierKind) -> Result<IdentifierList> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let size = file.metadata()?.len();
     if size > MAX_LIST_BYTES {
         bail!(
@@ -84,7 +85,10 @@ fn usage() -> (f64, f64) {
     // SAFETY: the pointer is to a live local.
     unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
     let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    (secs(u.ru_utime) + secs(u.ru_stime), u.ru_maxrss as f64 / 1024.0)
+    (
+        secs(u.ru_utime) + secs(u.ru_stime),
+        u.ru_maxrss as f64 / 1024.0,
+    )
 }
 
 /// `count` variable-base scalar multiplications spread over `threads` threads: the machine's
@@ -158,9 +162,19 @@ pub fn bench(size: usize, overlap: usize, sample: usize) -> Result<()> {
     let equal = hits.len() == plain.len() && hits.iter().zip(&plain).all(|(a, b)| a == *b);
 
     println!();
-    println!("{:<52} {:>12}", "raw scalar multiplications per second", format!("{rate:.0}"));
-    println!("{:<52} {:>12}", "scalar multiplications the protocol needs", needed);
-    println!("{:<52} {:>12.2}", "physical limit (needed / raw rate), seconds", limit);
+    println!(
+        "{:<52} {:>12}",
+        "raw scalar multiplications per second",
+        format!("{rate:.0}")
+    );
+    println!(
+        "{:<52} {:>12}",
+        "scalar multiplications the protocol needs", needed
+    );
+    println!(
+        "{:<52} {:>12.2}",
+        "physical limit (needed / raw rate), seconds", limit
+    );
     println!("{:<52} {:>12.2}", "PSI wall time, seconds", wall);
     println!(
         "{:<52} {:>12.2}",
@@ -176,7 +190,10 @@ pub fn bench(size: usize, overlap: usize, sample: usize) -> Result<()> {
     println!("{:<52} {:>12}", "hits", hits.len());
     println!("{:<52} {:>12}", "equal to the plain intersection", equal);
     println!();
-    println!("ratio to the physical limit: {:.3}× (target: at most 1.3×)", wall / limit);
+    println!(
+        "ratio to the physical limit: {:.3}× (target: at most 1.3×)",
+        wall / limit
+    );
     if !equal {
         bail!("the PSI result differs from the plain intersection");
     }

@@ -30,6 +30,8 @@ pub struct RetentionReport {
     pub due: Vec<Due>,
     pub destroyed: usize,
     pub subjects_destroyed: usize,
+    /// Closed shared cases past their covenant's retention, destroyed with their items.
+    pub shared_cases_destroyed: usize,
 }
 
 /// What remains of a destroyed signal.
@@ -215,6 +217,7 @@ impl Store {
             due,
             destroyed: 0,
             subjects_destroyed: 0,
+            shared_cases_destroyed: 0,
         };
         if dry_run {
             return Ok(report);
@@ -248,6 +251,21 @@ impl Store {
             report.destroyed += 1;
             report.subjects_destroyed += subjects;
         }
+        let mut tx = self.db.begin().await?;
+        let cases = self.destroy_due_shared_cases(&mut tx, now).await?;
+        for (case, org) in &cases {
+            append(
+                &mut tx,
+                &self.audit_key,
+                Entry::new(who.clone(), "sharing.case.destroy")
+                    .object("shared-case", *case)
+                    .subject_org(*org)
+                    .detail(json!({ "batch": batch })),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        report.shared_cases_destroyed = cases.len();
         self.checkpoint().await?;
         Ok(report)
     }

@@ -41,7 +41,6 @@ capability-matrices-coming = The indicator matrices arrive in a later version.
 capability-signalen-summary = Signals about addresses, companies and persons go through the steps of the model protocol: recorded weighings, privacy checks, hit/no-hit and a case meeting.
 capability-signalen-coming = Registering and weighing signals arrives in a later version.
 capability-delen-summary = Covenants, shared cases with the RIEC and partners, hit/no-hit between organisations and signed exchange between installations.
-capability-delen-coming = Sharing between organisations arrives in a later version.
 capability-grens-summary = The Netherlands–Belgium–Germany glossary, open-source guides per country and request letters in the receiver's language.
 capability-grens-coming = The cross-border parts arrive in a later version.
 capability-gereedheid-summary = An e-learning and a self-assessment: how ready is your organisation for a data-driven approach to subversive crime?

@@ -41,7 +41,6 @@ capability-matrices-coming = De indicatorenmatrices komen in een volgende versie
 capability-signalen-summary = Signalen over adressen, bedrijven en personen doorlopen het stappenplan van het modelprotocol: vastgelegde afwegingen, privacytoetsen, hit/no-hit en een casusoverleg.
 capability-signalen-coming = Het registreren en afwegen van signalen komt in een volgende versie.
 capability-delen-summary = Convenanten, gedeelde casussen met het RIEC en partners, hit/no-hit tussen organisaties en ondertekende uitwisseling tussen installaties.
-capability-delen-coming = Delen tussen organisaties komt in een volgende versie.
 capability-grens-summary = De begrippenlijst Nederland–België–Duitsland, handleidingen voor open bronnen per land en verzoekbrieven in de taal van de ontvanger.
 capability-grens-coming = De grensoverschrijdende onderdelen komen in een volgende versie.
 capability-gereedheid-summary = Een e-learning en een zelfscan: hoe klaar is uw organisatie voor een datagedreven aanpak van ondermijning?

@@ -11,6 +11,7 @@ pub(crate) mod matrix;
 pub mod openapi;
 pub(crate) mod org;
 pub(crate) mod readiness;
+pub(crate) mod sharing;
 pub(crate) mod signal;
 
 use axum::body::Bytes;

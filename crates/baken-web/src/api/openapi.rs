@@ -5,7 +5,7 @@ use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{area, audit, crossborder, dashboard, matrix, org, readiness, signal};
+use crate::api::{area, audit, crossborder, dashboard, matrix, org, readiness, sharing, signal};
 
 struct BearerAuth;
 
@@ -22,7 +22,7 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Baken API", description = "De API van Baken: informatiepositie ondermijning. Fouten als application/problem+json."),
-    paths(org::me, org::organisations, org::organisation, org::users, org::user, org::create_user, area::areas, area::area, dashboard::indicators, dashboard::values, dashboard::standouts, matrix::phenomena, matrix::phenomenon, matrix::sources, matrix::inventory, matrix::replace_inventory, matrix::phenomenon_coverage, readiness::questions, readiness::submit, readiness::round, signal::list, signal::create, signal::show, signal::history, signal::act, signal::subjects, signal::create_subject, signal::relations, signal::add_relation, crossborder::glossary, crossborder::sources, crossborder::letter, audit::entries),
+    paths(org::me, org::organisations, org::organisation, org::users, org::user, org::create_user, area::areas, area::area, dashboard::indicators, dashboard::values, dashboard::standouts, matrix::phenomena, matrix::phenomenon, matrix::sources, matrix::inventory, matrix::replace_inventory, matrix::phenomenon_coverage, readiness::questions, readiness::submit, readiness::round, signal::list, signal::create, signal::show, signal::history, signal::act, signal::subjects, signal::create_subject, signal::relations, signal::add_relation, crossborder::glossary, crossborder::sources, crossborder::letter, sharing::covenants, sharing::create_covenant, sharing::covenant, sharing::cases, sharing::create_case, sharing::case, sharing::participants, sharing::add_participant, sharing::share_item, sharing::matches, sharing::ask, sharing::run, sharing::receive, audit::entries),
     modifiers(&BearerAuth),
     tags(
         (name = "organisaties", description = "Organisaties en de aanroeper zelf"),
@@ -32,6 +32,7 @@ impl Modify for BearerAuth {
         (name = "matrices", description = "Indicatorenmatrices, vindplaatsen, de eigen inventaris en dekking"),
         (name = "gereedheid", description = "De zelfscan: vragen, antwoorden en uitslag per ronde"),
         (name = "signalen", description = "Signalen en het stappenplan: subjecten, stappen, historie"),
+        (name = "delen", description = "Delen tussen organisaties: convenanten, casussen, hit/no-hit, uitwisseling"),
         (name = "grens", description = "Over de grens: begrippen, openbare bronnen, brieven"),
         (name = "audit", description = "De auditketen van de eigen organisatie"),
     )

@@ -12,6 +12,7 @@ pub(crate) mod import;
 pub(crate) mod matrix;
 pub(crate) mod profile;
 pub(crate) mod readiness;
+pub(crate) mod sharing;
 pub(crate) mod shell;
 pub(crate) mod signal;
 pub(crate) mod signal_admin;

@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::context::{Ctx, LANG_COOKIE, RequestContext, SignedIn};
+use crate::context::{LANG_COOKIE, RequestContext, SignedIn};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::pages::{safe_return_path, see_other};
@@ -234,30 +234,6 @@ pub(crate) async fn home(
             ],
         ),
         cards,
-        shell,
-    };
-    Ok(Html(page.render()?))
-}
-
-#[derive(Template)]
-#[template(path = "capability.html")]
-struct CapabilityPage {
-    shell: Shell,
-    summary: String,
-    coming: String,
-}
-
-/// The page of a capability whose issue has not landed yet: what it will do, and that it is
-/// coming.
-pub(crate) async fn capability(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-) -> Result<Html<String>, AppError> {
-    let slug = ctx.path.trim_start_matches('/').to_owned();
-    let shell = Shell::build(&state, &ctx, &format!("nav-{slug}")).await;
-    let page = CapabilityPage {
-        summary: ctx.lang.t(&format!("capability-{slug}-summary")),
-        coming: ctx.lang.t(&format!("capability-{slug}-coming")),
         shell,
     };
     Ok(Html(page.render()?))
