@@ -68,6 +68,10 @@ pub fn demo_users() -> Vec<(String, &'static str, Role)> {
         "politie-zwb",
         Role::Partner,
     ));
+    // Each covenant party signs for itself and approves its own shares.
+    for org in ["riec-zwb", "politie-zwb"] {
+        users.push((format!("privacy@{org}.demo"), org, Role::PrivacyOfficer));
+    }
     users
 }
 

@@ -5,6 +5,7 @@ mod area;
 mod audit;
 mod auth;
 mod dataset;
+mod sharing;
 mod signal;
 mod tenancy;
 
