@@ -830,3 +830,128 @@ pub async fn load_crossborder_demo(store: &Store) -> Result<bool> {
         .await?;
     Ok(true)
 }
+
+/// Sharing: the RIEC Zeeland-West-Brabant covenant with Tilburg, Breda and the police, signed
+/// by all, and one case Tilburg shared with the RIEC: two approved items for the participants,
+/// one kept for Tilburg itself and one waiting for the privacy officer.
+pub async fn load_sharing_demo(store: &Store) -> Result<bool> {
+    use baken_domain::sharing::{CovenantDraft, PartyDraft, ShareDraft};
+    use baken_store::sharing::case::NewSharedCase;
+
+    let op = Operator::command_line("serve-demo");
+    let riec_privacy = store.demo_actor(&op, "privacy@riec-zwb.demo").await?;
+    if !store.covenants(&riec_privacy).await?.is_empty() {
+        return Ok(false);
+    }
+    let party = |org: &str, basis: &str, signatory: &str| PartyDraft {
+        organisatie: org.into(),
+        grondslag: basis.into(),
+        ondertekenaar: signatory.into(),
+    };
+    let municipal = "Art. 6 lid 1 sub e AVG; Gemeentewet art. 172 (openbare orde); Wet Bibob";
+    let covenant = CovenantDraft {
+        naam: "RIEC-convenant Zeeland-West-Brabant".into(),
+        doelen: ["bestuurlijke-aanpak", "integrale-casus", "bibob", "hit-no-hit"]
+            .map(String::from)
+            .to_vec(),
+        categorieen: ["identificerend", "adres", "onderneming", "financieel", "signaal", "maatregelen"]
+            .map(String::from)
+            .to_vec(),
+        geldig_van: "2026-01-01".into(),
+        geldig_tot: "2029-12-31".into(),
+        regeling: "De partijen zijn gezamenlijk verwerkingsverantwoordelijk (art. 26 AVG). Het RIEC is het centrale aanspreekpunt voor betrokkenen; elke partij blijft verantwoordelijk voor de juistheid van wat zij verstrekt en beantwoordt verzoeken over haar eigen gegevens. Datalekken meldt de partij waar het lek ontstond, en zij informeert de andere partijen binnen 24 uur.".into(),
+        bewaartermijn_dagen: 730,
+        partijen: vec![
+            party("riec-zwb", "Art. 6 lid 1 sub e AVG; RIEC-convenant en privacyprotocol RIEC-LIEC", "voorzitter stuurgroep RIEC"),
+            party("tilburg", municipal, "burgemeester"),
+            party("breda", municipal, "burgemeester"),
+            party("politie-zwb", "Wet politiegegevens art. 20 en 24c; RIEC-convenant", "politiechef eenheid Zeeland-West-Brabant"),
+        ],
+    }
+    .validate()
+    .map_err(|e| anyhow::anyhow!("demo covenant: {e:?}"))?;
+    let id = store.register_covenant(&riec_privacy, &covenant).await?;
+    for signer in [
+        "privacy@riec-zwb.demo",
+        "privacy@tilburg.demo",
+        "privacy@breda.demo",
+        "privacy@politie-zwb.demo",
+    ] {
+        store
+            .sign_covenant(&store.demo_actor(&op, signer).await?, id)
+            .await?;
+    }
+    let coordinator = store.demo_actor(&op, "regisseur@tilburg.demo").await?;
+    let case = store
+        .open_shared_case(
+            &coordinator,
+            &NewSharedCase {
+                covenant: id,
+                title: "Casus Piushaven: bedrijfspand en horeca".into(),
+                phenomenon: "vastgoed".into(),
+                signal: None,
+                participants: vec!["riec-zwb".into()],
+            },
+        )
+        .await?;
+    let items = [
+        (
+            "Eigendom en gebruik bedrijfspand",
+            "Het pand aan de havenkade is sinds 2024 eigendom van een bv die in twee jaar drie keer van bestuurder wisselde. De huurder exploiteert er een shishalounge zonder exploitatievergunning.",
+            "adres",
+            "deelnemers",
+            "amber",
+            true,
+        ),
+        (
+            "Handhavingshistorie",
+            "Twee lasten onder dwangsom (2025) wegens strijdig gebruik; één keer verbeurd en betaald in contanten.",
+            "maatregelen",
+            "deelnemers",
+            "amber",
+            true,
+        ),
+        (
+            "Interne afweging ondermijningsteam",
+            "Het team overweegt een Bibob-toets bij de volgende vergunningaanvraag; nog geen besluit.",
+            "signaal",
+            "organisatie",
+            "amber-strict",
+            true,
+        ),
+        (
+            "Betrokken ondernemingen",
+            "Twee ondernemingen op hetzelfde adres, beide ingeschreven in 2024; KvK-gegevens volgen na goedkeuring.",
+            "onderneming",
+            "deelnemers",
+            "amber",
+            false,
+        ),
+    ];
+    let privacy = store.demo_actor(&op, "privacy@tilburg.demo").await?;
+    for (title, content, category, distribution, tlp, approve) in items {
+        let share = ShareDraft {
+            titel: title.into(),
+            inhoud: content.into(),
+            doel: "integrale-casus".into(),
+            categorie: category.into(),
+            verspreiding: distribution.into(),
+            tlp: tlp.into(),
+            minimalisatie: "Alleen wat het RIEC nodig heeft om de casus te analyseren; geen namen van natuurlijke personen.".into(),
+        }
+        .validate()
+        .map_err(|e| anyhow::anyhow!("demo share: {e:?}"))?;
+        let item = store.share_item(&coordinator, case, &share).await?;
+        if approve {
+            store
+                .decide_item(
+                    &privacy,
+                    item,
+                    true,
+                    "Valt onder doel en categorieën van het convenant.",
+                )
+                .await?;
+        }
+    }
+    Ok(true)
+}

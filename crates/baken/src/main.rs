@@ -549,6 +549,11 @@ async fn serve(
                 "A demo cross-border case of Breda with a Belgian municipality, with one letter."
             );
         }
+        if demo::load_sharing_demo(&store).await? {
+            println!(
+                "A demo RIEC covenant with Tilburg, Breda and the police, and one case Tilburg shared with the RIEC."
+            );
+        }
         if figures > 0 {
             println!(
                 "Demo microdata (synthetic) rolled up into {figures} figures in {:.1} s.",
