@@ -82,8 +82,8 @@ describe('Baken: signing in, language, administration, access', () => {
     assert.equal(await nav.getByRole('link', { name: 'Beheer' }).count(), 0, 'analyst sees Beheer');
     assert.equal(await nav.getByRole('link', { name: 'Audit' }).count(), 0, 'analyst sees Audit');
 
-    // An analyst does not share between organisations, so Delen is not offered.
-    assert.equal(await nav.getByRole('link', { name: 'Delen' }).count(), 0, 'analyst sees Delen');
+    // An analyst works on cases shared under a covenant, so Delen is offered.
+    assert.equal(await nav.getByRole('link', { name: 'Delen', exact: true }).count(), 1, 'analyst misses Delen');
 
     // A capability is reached from the navigation.
     await clickAndLoad(page, nav.getByRole('link', { name: 'Over de grens', exact: true }), 'Cross-border page');

@@ -125,8 +125,26 @@ enum Command {
         #[arg(long)]
         mine: PathBuf,
         /// The other side's list, run locally (for testing and benchmarks).
+        #[arg(long, required_unless_present = "partner", conflicts_with = "partner")]
+        theirs: Option<PathBuf>,
+        /// Another installation (`https://…`) whose organisation answers; your key stays here.
+        #[arg(long, requires_all = ["token", "with", "covenant"])]
+        partner: Option<String>,
+        /// An API token of your user at the partner installation.
+        #[arg(long, env = "BAKEN_PARTNER_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// The answering organisation's code at the partner installation.
         #[arg(long)]
-        theirs: PathBuf,
+        with: Option<String>,
+        /// The covenant (its id at the partner installation) the run falls under.
+        #[arg(long)]
+        covenant: Option<i64>,
+        /// Seconds to wait for the answer.
+        #[arg(long, default_value_t = 3600)]
+        wait: u64,
+        /// Seconds between two looks for the answer.
+        #[arg(long, default_value_t = 5)]
+        poll: u64,
         /// What the lists hold: bsn, kvk or bag.
         #[arg(long, default_value = "kvk")]
         kind: String,
@@ -929,10 +947,36 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
-        Command::Match { mine, theirs, kind } => {
+        Command::Match {
+            mine,
+            theirs,
+            partner,
+            token,
+            with,
+            covenant,
+            wait,
+            poll,
+            kind,
+        } => {
             let kind = IdentifierKind::from_code(&kind)
                 .with_context(|| format!("unknown kind {kind:?}: use bsn, kvk or bag"))?;
-            for hit in sharing::match_local(&mine, &theirs, kind)? {
+            let hits = match (theirs, partner) {
+                (Some(theirs), None) => sharing::match_local(&mine, &theirs, kind)?,
+                (None, Some(url)) => {
+                    let run = sharing::PartnerRun {
+                        url: &url,
+                        token: token.as_deref().context("--token or BAKEN_PARTNER_TOKEN")?,
+                        with: with.as_deref().context("--with")?,
+                        covenant: covenant.context("--covenant")?,
+                        kind,
+                        wait: std::time::Duration::from_secs(wait),
+                        poll: std::time::Duration::from_secs(poll.max(1)),
+                    };
+                    tokio::task::block_in_place(|| sharing::match_partner(&mine, &run))?
+                }
+                _ => bail!("give --theirs FILE or --partner URL"),
+            };
+            for hit in hits {
                 println!("{hit}");
             }
         }

@@ -199,3 +199,142 @@ pub fn bench(size: usize, overlap: usize, sample: usize) -> Result<()> {
     }
     Ok(())
 }
+
+/// A run against another installation's API: who answers, under which covenant, how long to
+/// wait for the answer.
+pub struct PartnerRun<'a> {
+    /// The partner installation, e.g. `https://baken.politie.example`.
+    pub url: &'a str,
+    /// An API token of a user of that installation.
+    pub token: &'a str,
+    /// The answering organisation's code there.
+    pub with: &'a str,
+    pub covenant: i64,
+    pub kind: IdentifierKind,
+    pub wait: std::time::Duration,
+    pub poll: std::time::Duration,
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(300)))
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+/// Reads a JSON answer; a refusal is reported with the partner's problem detail.
+fn json_reply(
+    mut response: ureq::http::Response<ureq::Body>,
+    what: &str,
+) -> Result<serde_json::Value> {
+    let status = response.status();
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(512 * 1024 * 1024)
+        .read_to_string()
+        .with_context(|| format!("reading the partner's answer to {what}"))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("the partner's answer to {what} is not JSON ({status})"))?;
+    if !status.is_success() {
+        let reasons: Vec<String> = value["invalidParams"]
+            .as_array()
+            .map(|ps| {
+                ps.iter()
+                    .map(|p| {
+                        format!(
+                            "{}: {}",
+                            p["name"].as_str().unwrap_or(""),
+                            p["reason"].as_str().unwrap_or("")
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        bail!(
+            "the partner refused {what} ({status}): {} {}",
+            value["detail"].as_str().unwrap_or(""),
+            reasons.join("; ")
+        );
+    }
+    Ok(value)
+}
+
+fn unpack_field(value: &serde_json::Value, field: &str) -> Result<Vec<Point>> {
+    use base64::Engine;
+    let text = value["antwoord"][field]
+        .as_str()
+        .with_context(|| format!("the answer lacks {field}"))?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .with_context(|| format!("{field} is not base64"))?;
+    Ok(psi::unpack(&bytes)?)
+}
+
+/// Asks the partner installation, waits for its answer and finishes the run here: the key
+/// never leaves this machine. Returns the hits.
+pub fn match_partner(mine: &Path, run: &PartnerRun<'_>) -> Result<Vec<String>> {
+    use base64::Engine;
+    let list = read_list_file(mine, run.kind)?;
+    let threads = threads();
+    let asker = Asker::new(fresh_key()?, run.kind.code(), list.identifiers);
+    let points =
+        base64::engine::general_purpose::STANDARD.encode(psi::pack(&asker.request(threads)));
+    let base = run.url.trim_end_matches('/');
+    let agent = agent();
+    let body = serde_json::json!({
+        "partner": run.with,
+        "convenant": run.covenant,
+        "soort": run.kind.code(),
+        "punten": points,
+    })
+    .to_string();
+    let asked = agent
+        .post(format!("{base}/api/v1/matches"))
+        .header("authorization", format!("Bearer {}", run.token))
+        .header("content-type", "application/json")
+        .send(body.as_bytes())
+        .with_context(|| format!("cannot reach {base}"))?;
+    let asked = json_reply(asked, "the question")?;
+    let id = asked["id"]
+        .as_i64()
+        .context("the partner's answer has no run id")?;
+    eprintln!(
+        "Asked {} about {} identifiers (run {id} at {base}); waiting for the answer.",
+        run.with,
+        asker.identifiers().len()
+    );
+    let started = Instant::now();
+    loop {
+        let reply = agent
+            .get(format!("{base}/api/v1/matches/{id}"))
+            .header("authorization", format!("Bearer {}", run.token))
+            .call()
+            .with_context(|| format!("cannot reach {base}"))?;
+        let reply = json_reply(reply, "the question for the answer")?;
+        match reply["status"].as_str() {
+            Some("beantwoord") => {
+                let answer = psi::Answer {
+                    reply: unpack_field(&reply, "antwoord")?,
+                    theirs: unpack_field(&reply, "hunne")?,
+                };
+                let hits = asker.finish(&answer, threads)?;
+                eprintln!(
+                    "{} asked, {} held by {}, {} hits",
+                    asker.identifiers().len(),
+                    answer.theirs.len(),
+                    run.with,
+                    hits.len()
+                );
+                return Ok(hits);
+            }
+            Some("geweigerd") => bail!("{} declined to answer run {id}", run.with),
+            _ if started.elapsed() >= run.wait => bail!(
+                "no answer to run {id} within {} s; the key of this run is gone, ask again later",
+                run.wait.as_secs()
+            ),
+            _ => std::thread::sleep(run.poll),
+        }
+    }
+}

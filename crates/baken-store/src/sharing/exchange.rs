@@ -434,7 +434,7 @@ impl Store {
         let sealed = self
             .data_key()?
             .seal(PAYLOAD_CONTEXT, &String::from_utf8_lossy(&plain))?;
-        let mut tx = self.db.begin().await.map_err(StoreError::from)?;
+        let mut tx = self.db.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO exchange_packages (org_id, direction, package_id, partner_org, title, payload_sealed, created_by, created_at) \
              VALUES ($1, 'in', $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id, direction, package_id) DO NOTHING RETURNING id",

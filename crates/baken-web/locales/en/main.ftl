@@ -1090,3 +1090,6 @@ delen-package-verkeerd-geadresseerd = The package is not addressed to your organ
 delen-package-verlopen = The package is too old or dated in the future. Ask the sender for a new package.
 delen-package-al-ontvangen = This package was already received; it is not read in a second time.
 delen-package-te-groot = The package is larger than an exchange package may be.
+notice-package-sent = The package was signed, encrypted and delivered to the partner installation.
+delen-package-push = Send to the partner installation
+delen-push-failed = The partner installation did not accept the package

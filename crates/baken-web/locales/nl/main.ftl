@@ -1090,3 +1090,6 @@ delen-package-verkeerd-geadresseerd = Het pakket is niet geadresseerd aan uw org
 delen-package-verlopen = Het pakket is te oud of gedateerd in de toekomst. Vraag de afzender om een nieuw pakket.
 delen-package-al-ontvangen = Dit pakket is al eerder ontvangen; het wordt geen tweede keer ingelezen.
 delen-package-te-groot = Het pakket is groter dan een uitwisselingspakket mag zijn.
+notice-package-sent = Het pakket is ondertekend, versleuteld en bij de partnerinstallatie afgeleverd.
+delen-package-push = Versturen naar de partnerinstallatie
+delen-push-failed = De partnerinstallatie nam het pakket niet aan

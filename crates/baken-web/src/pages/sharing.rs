@@ -543,7 +543,29 @@ pub(crate) async fn export_package(
     form: FormFields,
 ) -> Result<Response, AppError> {
     let partner = form.get("partner").parse().unwrap_or(0);
+    let push = form.get("actie") == "versturen";
     match state.store.export_case_package(&actor, id, partner).await {
+        Ok((package, partner)) if push => {
+            let body =
+                serde_json::to_vec(&package).map_err(|e| AppError::Internal(e.to_string()))?;
+            let url = format!("{}/api/v1/uitwisseling", partner.url);
+            let sent = tokio::task::spawn_blocking(move || push_package(&url, &body))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            match sent {
+                Ok(()) => Ok(see_other(&format!(
+                    "/delen/casussen/{id}?melding=package-sent"
+                ))),
+                Err(reason) => {
+                    let errors = vec![(
+                        "partner".to_owned(),
+                        format!("{}: {reason}", ctx.lang.t("delen-push-failed")),
+                    )];
+                    let html = case_page(&state, &actor, &ctx, id, errors).await?;
+                    Ok((StatusCode::BAD_GATEWAY, Html(html)).into_response())
+                }
+            }
+        }
         Ok((package, partner)) => {
             let body = serde_json::to_vec_pretty(&package)
                 .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -676,11 +698,11 @@ async fn matches_refused(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
 }
 
+/// An uploaded list: its kind, its identifiers, and the lines left out (number, reason).
+type UploadedList = (IdentifierKind, Vec<String>, Vec<(usize, String)>);
+
 /// Reads an uploaded list; lines that do not normalise are reported and left out.
-fn uploaded_list(
-    kind: &str,
-    file: &[u8],
-) -> Result<(IdentifierKind, Vec<String>, Vec<(usize, String)>), (String, String)> {
+fn uploaded_list(kind: &str, file: &[u8]) -> Result<UploadedList, (String, String)> {
     let kind = IdentifierKind::from_code(kind)
         .ok_or_else(|| ("soort".to_owned(), "bsn, kvk of bag".to_owned()))?;
     let list = read_list(kind, file).map_err(|e| ("bestand".to_owned(), e.to_string()))?;
@@ -876,4 +898,39 @@ pub(crate) async fn receive(
         }
         Err(ReceiveError::Store(e)) => Err(e.into()),
     }
+}
+
+/// Pushes a package to a partner installation's exchange endpoint; the partner's refusal
+/// (its problem detail) or the network failure comes back as the reason.
+fn push_package(url: &str, body: &[u8]) -> Result<(), String> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(30)))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut response = agent
+        .post(url)
+        .header("content-type", "application/json")
+        .send(body)
+        .map_err(|e| e.to_string())?;
+    if response.status().is_success() {
+        return Ok(());
+    }
+    let status = response.status();
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024)
+        .read_to_string()
+        .unwrap_or_default();
+    let detail = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| {
+            v["invalidParams"][0]["reason"]
+                .as_str()
+                .or(v["detail"].as_str())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| status.to_string());
+    Err(detail)
 }

@@ -62,7 +62,8 @@ const NAV: [(&str, &str); 10] = [
 ];
 
 /// Confirmations that may be shown after a redirect.
-const NOTICES: [&str; 30] = [
+const NOTICES: [&str; 31] = [
+    "package-sent",
     "user-created",
     "user-updated",
     "theme-updated",

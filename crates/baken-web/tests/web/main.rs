@@ -10,6 +10,7 @@ mod matrices;
 mod matrix;
 mod pages;
 mod readiness;
+mod sharing;
 mod signals;
 
 use axum::Router;
