@@ -1164,3 +1164,185 @@ async fn retention_run_lists_on_a_dry_run_and_destroys_what_is_due() {
         text(&again)
     );
 }
+
+#[test]
+fn match_runs_two_local_lists_and_names_the_lines_it_left_out() {
+    let dir = std::env::temp_dir().join(format!("baken-match-{}", rand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mine = dir.join("mine.csv");
+    let theirs = dir.join("theirs.csv");
+    std::fs::write(
+        &mine,
+        "kvk;naam\n12345678;A\n87654321;B\n1234;kort\n11112222;C\n",
+    )
+    .unwrap();
+    std::fs::write(&theirs, "87654321\n11112222\n99998888\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_baken"))
+        .args(["match", "--mine"])
+        .arg(&mine)
+        .arg("--theirs")
+        .arg(&theirs)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "87654321\n11112222\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("mine.csv:4: left out"), "{err}");
+    // Neither a partner nor a second list: refused by the argument parser.
+    let none = Command::new(env!("CARGO_BIN_EXE_baken"))
+        .args(["match", "--mine"])
+        .arg(&mine)
+        .output()
+        .unwrap();
+    assert!(!none.status.success());
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// `baken match --partner`: a real `baken serve` over HTTP answers; the police answer in
+/// their installation while the command waits, and the hits come out of the asker's machine.
+#[tokio::test]
+async fn match_against_a_partner_installation_finishes_on_the_askers_machine() {
+    use baken_domain::sharing::{CovenantDraft, PartyDraft};
+    let cli = Cli::new().await;
+    let store = &cli.db.store;
+    store
+        .seed_demo(
+            &baken_store::Operator::command_line("test"),
+            baken_store::demo::DEFAULT_DEMO_PASSWORD,
+        )
+        .await
+        .unwrap();
+    let party = |org: &str| PartyDraft {
+        organisatie: org.into(),
+        grondslag: "Art. 6 lid 1 sub e AVG".into(),
+        ondertekenaar: "burgemeester".into(),
+    };
+    let draft = CovenantDraft {
+        naam: "Convenant hit/no-hit".into(),
+        doelen: vec!["hit-no-hit".into()],
+        categorieen: vec!["onderneming".into()],
+        geldig_van: "2026-01-01".into(),
+        geldig_tot: "2099-12-31".into(),
+        regeling: "Elke partij blijft verantwoordelijk voor de eigen gegevens en beantwoordt verzoeken van betrokkenen.".into(),
+        bewaartermijn_dagen: 365,
+        partijen: vec![party("tilburg"), party("politie-zwb")],
+    };
+    let tilburg_privacy = demo_actor(store, "privacy@tilburg.demo").await;
+    let covenant = store
+        .register_covenant(&tilburg_privacy, &draft.validate().unwrap())
+        .await
+        .unwrap();
+    store
+        .sign_covenant(&tilburg_privacy, covenant)
+        .await
+        .unwrap();
+    let police_privacy = demo_actor(store, "privacy@politie-zwb.demo").await;
+    store
+        .sign_covenant(&police_privacy, covenant)
+        .await
+        .unwrap();
+    let token = store
+        .create_api_token_for(
+            &baken_store::Operator::command_line("test"),
+            "regisseur@tilburg.demo",
+            "match",
+        )
+        .await
+        .unwrap();
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_baken"))
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--database",
+            &cli.url,
+            "--audit-key-file",
+        ])
+        .arg(&cli.key_file)
+        .arg("--data-key-file")
+        .arg(&cli.data_key_file)
+        .env("BAKEN_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut up = false;
+    for _ in 0..120 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(up, "baken serve did not start");
+
+    let dir = std::env::temp_dir().join(format!("baken-partner-{}", rand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mine = dir.join("mine.txt");
+    let list: String = (0..20)
+        .map(|i| format!("{:08}\n", 50_000_000 + i))
+        .collect();
+    std::fs::write(&mine, list).unwrap();
+    let asker = Command::new(env!("CARGO_BIN_EXE_baken"))
+        .args(["match", "--mine"])
+        .arg(&mine)
+        .args([
+            "--partner",
+            &base,
+            "--with",
+            "politie-zwb",
+            "--covenant",
+            &covenant.to_string(),
+            "--poll",
+            "1",
+            "--wait",
+            "120",
+        ])
+        .env("BAKEN_PARTNER_TOKEN", &token)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    // The police see the question arrive and answer with their own list.
+    let police = demo_actor(store, "partner@politie-zwb.demo").await;
+    let mut run = None;
+    for _ in 0..240 {
+        if let Some(r) = store.matches(&police).await.unwrap().into_iter().next() {
+            run = Some(r);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    let run = run.expect("the question reached the partner installation");
+    assert_eq!(run.asked_count, 20);
+    let theirs: Vec<String> = (15..40).map(|i| format!("{:08}", 50_000_000 + i)).collect();
+    store.answer_match(&police, run.id, theirs).await.unwrap();
+
+    let out = tokio::task::spawn_blocking(move || asker.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    server.kill().ok();
+    server.wait().ok();
+    assert!(out.status.success(), "{}", text(&out));
+    let expected: String = (15..20)
+        .map(|i| format!("{:08}\n", 50_000_000 + i))
+        .collect();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    // The server kept no key: the run waits answered, with points only.
+    assert_eq!(
+        store
+            .query_i64(&format!("SELECT COUNT(*) FROM match_requests WHERE id = {} AND asker_key_sealed = '' AND status = 'beantwoord'", run.id))
+            .await
+            .unwrap(),
+        1
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
