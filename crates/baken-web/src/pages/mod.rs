@@ -84,6 +84,35 @@ pub(crate) fn multipart_or_400(
     })
 }
 
+/// The text fields of a multipart form and the bytes of its one file field `file_field`
+/// (empty when none was sent); a field over `max_bytes` is a 413.
+pub(crate) async fn multipart_with_file(
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    file_field: &str,
+    max_bytes: usize,
+) -> Result<(std::collections::BTreeMap<String, String>, Vec<u8>), AppError> {
+    let mut multipart = multipart_or_400(multipart)?;
+    let mut fields = std::collections::BTreeMap::new();
+    let mut file = Vec::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| multipart_field_error(e, max_bytes))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| multipart_field_error(e, max_bytes))?;
+        if name == file_field {
+            file = bytes.to_vec();
+        } else {
+            fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+        }
+    }
+    Ok((fields, file))
+}
+
 /// A multipart field that could not be read: too large (413) or malformed (400).
 pub(crate) fn multipart_field_error(
     e: axum::extract::multipart::MultipartError,

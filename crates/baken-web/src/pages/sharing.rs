@@ -25,7 +25,7 @@ use crate::AppState;
 use crate::context::{RequestContext, SignedIn};
 use crate::error::AppError;
 use crate::pages::shell::Shell;
-use crate::pages::{FormFields, format_ms, multipart_field_error, multipart_or_400, see_other};
+use crate::pages::{FormFields, format_ms, multipart_with_file, see_other};
 
 /// The largest list file a hit/no-hit run takes through the web.
 pub const MAX_LIST_UPLOAD: usize = MAX_LIST_BYTES as usize;
@@ -665,26 +665,7 @@ pub(crate) async fn matches(
 async fn list_form(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(std::collections::BTreeMap<String, String>, Vec<u8>), AppError> {
-    let mut multipart = multipart_or_400(multipart)?;
-    let mut fields = std::collections::BTreeMap::new();
-    let mut file = Vec::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| multipart_field_error(e, MAX_LIST_UPLOAD))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| multipart_field_error(e, MAX_LIST_UPLOAD))?;
-        if name == "bestand" {
-            file = bytes.to_vec();
-        } else {
-            fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
-        }
-    }
-    Ok((fields, file))
+    multipart_with_file(multipart, "bestand", MAX_LIST_UPLOAD).await
 }
 
 async fn matches_refused(

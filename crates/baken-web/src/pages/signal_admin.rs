@@ -16,7 +16,7 @@ use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::pages::shell::Shell;
 use crate::pages::signal::{NEIGHBOURHOOD_THRESHOLD, NoticeQuery, state_label};
-use crate::pages::{FormFields, format_ms, multipart_field_error, multipart_or_400, see_other};
+use crate::pages::{FormFields, format_ms, multipart_with_file, see_other};
 
 pub struct AccumulationRow {
     pub label: String,
@@ -193,25 +193,7 @@ pub(crate) async fn connect(
     SignedIn(actor, ctx): SignedIn,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, AppError> {
-    let mut multipart = multipart_or_400(multipart)?;
-    let mut fields = std::collections::BTreeMap::new();
-    let mut file = Vec::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| multipart_field_error(e, MAX_EXTRACT_BYTES))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| multipart_field_error(e, MAX_EXTRACT_BYTES))?;
-        if name == "bestand" {
-            file = bytes.to_vec();
-        } else {
-            fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
-        }
-    }
+    let (fields, file) = multipart_with_file(multipart, "bestand", MAX_EXTRACT_BYTES).await?;
     let get = |k: &str| fields.get(k).map_or("", String::as_str);
     let rows = match baken_import::signal::read_extract(&file, today()) {
         Ok(rows) => rows,
@@ -430,21 +412,7 @@ pub(crate) async fn upload_protocol(
     SignedIn(actor, ctx): SignedIn,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, AppError> {
-    let mut multipart = multipart_or_400(multipart)?;
-    let mut file = Vec::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| multipart_field_error(e, MAX_PROTOCOL_BYTES))?
-    {
-        if field.name() == Some("bestand") {
-            file = field
-                .bytes()
-                .await
-                .map_err(|e| multipart_field_error(e, MAX_PROTOCOL_BYTES))?
-                .to_vec();
-        }
-    }
+    let (_, file) = multipart_with_file(multipart, "bestand", MAX_PROTOCOL_BYTES).await?;
     let errors = match std::str::from_utf8(&file) {
         Err(_) => vec![ctx.lang.t("signal-protocol-not-utf8")],
         Ok(text) => match baken_import::signal::parse_protocol(text) {
