@@ -651,3 +651,115 @@ async fn packages_travel_between_installations_and_tampered_or_replayed_ones_are
         Err(StoreError::NotFound)
     ));
 }
+
+#[tokio::test]
+async fn a_case_is_handed_over_only_from_a_signal_the_step_plan_gave_to_the_riec() {
+    let store = demo_store().await;
+    let covenant = active_covenant(&store).await;
+    let coordinator = sign_in(&store, "regisseur@tilburg.demo").await;
+    let subject = store
+        .register_subject(
+            &coordinator,
+            &crate::signal::person("Jan Steen", "111222333"),
+        )
+        .await
+        .unwrap();
+    let signal = store
+        .register_signal(&coordinator, &crate::signal::signal(vec![subject]))
+        .await
+        .unwrap();
+    let hand_over = |signal: i64| NewSharedCase {
+        covenant,
+        title: "Casus uit het stappenplan".into(),
+        phenomenon: String::new(),
+        signal: Some(signal),
+        participants: vec!["riec-zwb".into()],
+    };
+    assert!(matches!(
+        store
+            .open_shared_case(&coordinator, &hand_over(signal.id))
+            .await,
+        Err(StoreError::Invalid {
+            field: "signaal",
+            ..
+        })
+    ));
+    // The step plan's hand-over (weighing 4 or the case meeting) leaves the signal here.
+    store
+        .execute_raw(&format!(
+            "UPDATE signals SET state = 'naar-riec' WHERE id = {}",
+            signal.id
+        ))
+        .await
+        .unwrap();
+    let case = store
+        .open_shared_case(&coordinator, &hand_over(signal.id))
+        .await
+        .unwrap();
+    let view = store.shared_case(&coordinator, case).await.unwrap();
+    assert_eq!(view.case.signal_id, Some(signal.id));
+    // Breda cannot hand over Tilburg's signal: not found.
+    let breda = sign_in(&store, "regisseur@breda.demo").await;
+    assert!(matches!(
+        store.open_shared_case(&breda, &hand_over(signal.id)).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn a_closed_case_is_destroyed_after_the_covenants_retention() {
+    let store = demo_store().await;
+    let covenant = active_covenant(&store).await;
+    let coordinator = sign_in(&store, "regisseur@tilburg.demo").await;
+    let case = store
+        .open_shared_case(
+            &coordinator,
+            &NewSharedCase {
+                covenant,
+                title: "Casus om te sluiten".into(),
+                phenomenon: String::new(),
+                signal: None,
+                participants: vec!["riec-zwb".into()],
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .share_item(
+            &coordinator,
+            case,
+            &share("Eigendom", "deelnemers").validate().unwrap(),
+        )
+        .await
+        .unwrap();
+    // Only the opening organisation closes it.
+    let riec = sign_in(&store, "analist@riec-zwb.demo").await;
+    assert!(matches!(
+        store.close_shared_case(&riec, case).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    store.close_shared_case(&coordinator, case).await.unwrap();
+    let op = baken_store::Operator::command_line("test");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let early = store.run_retention(&op, now, false).await.unwrap();
+    assert_eq!(early.shared_cases_destroyed, 0);
+    let later = store
+        .run_retention(&op, now + 731 * 86_400_000, false)
+        .await
+        .unwrap();
+    assert_eq!(later.shared_cases_destroyed, 1);
+    for table in ["shared_cases", "shared_items", "case_participants"] {
+        assert_eq!(
+            count(&store, &format!("SELECT COUNT(*) FROM {table}")).await,
+            0,
+            "{table}"
+        );
+    }
+    assert!(matches!(
+        store.shared_case(&coordinator, case).await,
+        Err(StoreError::NotFound)
+    ));
+}

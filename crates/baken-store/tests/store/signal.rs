@@ -8,7 +8,7 @@ use baken_store::{Store, StoreError};
 
 use crate::{demo_store, sign_in};
 
-fn person(name: &str, bsn: &str) -> NewSubject {
+pub fn person(name: &str, bsn: &str) -> NewSubject {
     NewSubject::Person(
         PersonDraft {
             bsn: bsn.into(),
@@ -20,7 +20,7 @@ fn person(name: &str, bsn: &str) -> NewSubject {
     )
 }
 
-fn signal(subjects: Vec<i64>) -> NewSignal {
+pub fn signal(subjects: Vec<i64>) -> NewSignal {
     NewSignal {
         received_on: today(),
         channel: Channel::Telephone,

@@ -1093,3 +1093,4 @@ delen-package-te-groot = The package is larger than an exchange package may be.
 notice-package-sent = The package was signed, encrypted and delivered to the partner installation.
 delen-package-push = Send to the partner installation
 delen-push-failed = The partner installation did not accept the package
+signal-hand-over-case = Hand the case over to the RIEC under a covenant

@@ -1093,3 +1093,4 @@ delen-package-te-groot = Het pakket is groter dan een uitwisselingspakket mag zi
 notice-package-sent = Het pakket is ondertekend, versleuteld en bij de partnerinstallatie afgeleverd.
 delen-package-push = Versturen naar de partnerinstallatie
 delen-push-failed = De partnerinstallatie nam het pakket niet aan
+signal-hand-over-case = Casus overdragen aan het RIEC onder een convenant

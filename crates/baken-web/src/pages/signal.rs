@@ -422,6 +422,8 @@ struct DetailPage {
     questions: Vec<QuestionRow>,
     attachments: Vec<(i64, String, String)>,
     can_attach: bool,
+    /// Handed to the RIEC and the actor works shared cases: offer the hand-over.
+    can_hand_over: bool,
     case_meeting: Vec<(String, String)>,
     relation_kinds: Vec<(String, String)>,
     can_relate: bool,
@@ -775,6 +777,8 @@ async fn detail_page(
             })
             .collect(),
         can_attach: actor.can(Permission::RegisterSignal) && !s.state.is_closed(),
+        can_hand_over: actor.can(Permission::WorkSharedCases)
+            && s.state == baken_domain::signal::State::ToRiec,
         case_meeting,
         relation_kinds: baken_domain::signal::RelationKind::ALL
             .iter()
