@@ -263,6 +263,15 @@ impl Store {
         };
         let view = self.shared_case(actor, case_id).await?;
         let covenant = self.party_covenant(actor, view.case.covenant_id).await?;
+        if covenant.status != baken_domain::sharing::CovenantStatus::Active {
+            return Err(StoreError::Invalid {
+                field: "convenant",
+                reason: format!(
+                    "het convenant is niet actief (status: {}); er gaat niets meer naar partners",
+                    covenant.status
+                ),
+            });
+        }
         let partner_local = covenant
             .parties
             .iter()

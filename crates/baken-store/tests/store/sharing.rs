@@ -653,6 +653,65 @@ async fn packages_travel_between_installations_and_tampered_or_replayed_ones_are
 }
 
 #[tokio::test]
+async fn an_expired_covenant_carries_no_new_case_and_no_run() {
+    let store = demo_store().await;
+    let privacy = sign_in(&store, "privacy@tilburg.demo").await;
+    let mut draft = covenant_draft();
+    draft.geldig_van = "2020-01-01".into();
+    draft.geldig_tot = "2021-12-31".into();
+    let id = store
+        .register_covenant(&privacy, &draft.validate().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.covenant(&privacy, id).await.unwrap().status,
+        CovenantStatus::Expired
+    );
+    // An expired covenant cannot be signed any more, nor carry a case or a run.
+    assert!(matches!(
+        store.sign_covenant(&privacy, id).await,
+        Err(StoreError::Invalid { .. })
+    ));
+    let coordinator = sign_in(&store, "regisseur@tilburg.demo").await;
+    let opened = store
+        .open_shared_case(
+            &coordinator,
+            &NewSharedCase {
+                covenant: id,
+                title: "Te laat".into(),
+                phenomenon: String::new(),
+                signal: None,
+                participants: vec!["riec-zwb".into()],
+            },
+        )
+        .await;
+    match opened {
+        Err(StoreError::Invalid { field, reason }) => {
+            assert_eq!(field, "convenant");
+            assert!(reason.contains("verlopen"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let list = kvk_list(0..5);
+    assert!(matches!(
+        store
+            .ask_match(
+                &coordinator,
+                "politie-zwb",
+                id,
+                IdentifierKind::Coc,
+                None,
+                Some(WebAsk { identifiers: &list })
+            )
+            .await,
+        Err(StoreError::Invalid {
+            field: "convenant",
+            ..
+        })
+    ));
+}
+
+#[tokio::test]
 async fn a_case_is_handed_over_only_from_a_signal_the_step_plan_gave_to_the_riec() {
     let store = demo_store().await;
     let covenant = active_covenant(&store).await;
