@@ -1,11 +1,24 @@
-// Browser test of sharing between organisations (/delen): Tilburg's regisseur opens a shared case
-// under the demo's RIEC covenant with the RIEC as participant and offers three items: one for the
-// participants, one kept for Tilburg (TLP:AMBER+STRICT) and one that will stay unapproved. A
-// fourth, TLP:RED for every party to the covenant, is refused (422, the error summary names the
-// field) and nothing is added. Tilburg's privacy officer approves the first two. The RIEC analyst
-// then sees exactly the one item shared with the participants; Breda (and the police, a party
-// to the covenant that does not take part in the case) get "not found". axe runs on every page
-// visited, the 422 and 404 pages included.
+// Browser tests of sharing between organisations (/delen).
+//
+// 1. Tilburg's regisseur opens a shared case under the demo's RIEC covenant with the RIEC as
+//    participant and offers three items: one for the participants, one kept for Tilburg
+//    (TLP:AMBER+STRICT) and one that will stay unapproved. A fourth, TLP:RED for every party to
+//    the covenant, is refused (422, the error summary names the field) and nothing is added.
+//    Tilburg's privacy officer approves the first two. The RIEC analyst then sees exactly the one
+//    item shared with the participants; Breda (and the police, a party to the covenant that does
+//    not take part in the case) get "not found".
+// 2. Tilburg's privacy officer opens the covenant from /delen: active, four parties with their
+//    legal basis and the dates they signed. Tilburg's regisseur asks the police for a hit/no-hit
+//    run over six KvK numbers (plus one bad line, named and left out on the 200 answer); the
+//    police see the question, answer with a list holding three of the six, and see the run
+//    finished without any hits; Tilburg then sees three hits and, opened, exactly those three
+//    numbers. On the exchange page the privacy officer sees the organisation's public keys and
+//    fingerprint (and no receive form); the regisseur, who has one, uploads a file that is not a
+//    package and gets 422 with the Dutch "unreadable package" message.
+//
+// Both tests share one Baken (started fresh, so the limit of 10 runs per organisation per 24 h
+// is no concern); each user signs in in a fresh browser context. axe runs on every page visited,
+// the 422 and 404 pages included.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -65,6 +78,62 @@ const ITEMS = {
 
 const MINIMISATION = 'Alleen wat het RIEC nodig heeft om de casus te wegen, zonder namen.';
 
+/** The parties to the demo covenant, in the order the covenant page lists them (by name). */
+const MUNICIPAL_BASIS = 'Art. 6 lid 1 sub e AVG; Gemeentewet art. 172 (openbare orde); Wet Bibob';
+const COVENANT_PARTIES = [
+  ['Gemeente Breda', MUNICIPAL_BASIS, 'burgemeester'],
+  ['Gemeente Tilburg', MUNICIPAL_BASIS, 'burgemeester'],
+  [
+    'Politie Zeeland-West-Brabant',
+    'Wet politiegegevens art. 20 en 24c; RIEC-convenant',
+    'politiechef eenheid Zeeland-West-Brabant',
+  ],
+  [
+    'RIEC Zeeland-West-Brabant',
+    'Art. 6 lid 1 sub e AVG; RIEC-convenant en privacyprotocol RIEC-LIEC',
+    'voorzitter stuurgroep RIEC',
+  ],
+];
+
+/** Ten KvK numbers (8 digits) unique to this run: `kvk(0)` … `kvk(9)`. */
+const KVK_BASE = 1_000_000 + (Date.now() % 9_000_000);
+const kvk = (i) => String(KVK_BASE * 10 + i);
+
+/** Tilburg's list: six numbers; the police hold three of them (0, 2 and 4) and four others. */
+const TILBURG_KVK = [0, 1, 2, 3, 4, 5].map(kvk);
+const POLICE_KVK = [6, 0, 7, 2, 8, 4, 9].map(kvk);
+const COMMON_KVK = [0, 2, 4].map(kvk);
+
+/** Tilburg's file: the six numbers with a bad line ("1234", line 4) among them. */
+const BAD_LINE = 4;
+const TILBURG_FILE = [...TILBURG_KVK.slice(0, 3), '1234', ...TILBURG_KVK.slice(3)].join('\n') + '\n';
+
+/** Dutch labels (crates/baken-web/locales/nl/main.ftl). */
+const NL = {
+  covenantActive: 'Actief', // delen-covenant-actief
+  notSigned: 'Nog niet ondertekend', // delen-not-signed
+  sign: 'Ondertekenen namens uw organisatie', // delen-sign
+  noMatches: 'Er zijn nog geen hit/no-hit-vragen van of aan uw organisatie.', // delen-no-matches
+  partner: 'Partner', // delen-partner
+  covenant: 'Convenant', // delen-covenant
+  kind: 'Soort nummer', // delen-kind
+  ownList: 'Eigen lijst: één nummer per regel, of de eerste kolom van een CSV-bestand', // delen-own-list
+  askSubmit: 'Vergelijking aanvragen', // delen-ask-submit
+  ask: 'Hit/no-hit vragen', // delen-ask
+  answer: 'Beantwoorden', // delen-answer
+  matchAsked: 'Gevraagd', // delen-match-gevraagd
+  matchFinished: 'Afgerond', // delen-match-afgerond
+  showHits: 'Toon de hits', // delen-show-hits
+  receive: 'Pakket ontvangen', // delen-receive
+  packageFile: 'Pakketbestand', // delen-package-file
+  receiveSubmit: 'Pakket inlezen', // delen-receive-submit
+  packageUnreadable:
+    'Het pakket is niet te lezen: het is geen uitwisselingspakket van Baken, of het is beschadigd.', // delen-package-onleesbaar
+};
+
+/** An uploaded file for `setInputFiles`. */
+const upload = (name, mimeType, text) => ({ name, mimeType, buffer: Buffer.from(text, 'utf8') });
+
 /** Waits for a navigation to a URL matching `test` started by `action`, then checks a11y. */
 async function navigate(page, test, action, label) {
   await Promise.all([page.waitForURL(test), action()]);
@@ -107,11 +176,14 @@ async function pageText(page) {
   return page.locator('body').innerText();
 }
 
-describe('Baken: a municipality hands over a case and the RIEC sees only what was shared', () => {
+describe('Baken: sharing between organisations (/delen)', () => {
   let server;
   let browser;
+  /** When this Baken was started (the demo covenant is signed during its start-up). */
+  let startedAt;
 
   before(async () => {
+    startedAt = Date.now();
     server = await startBaken();
     browser = await launchBrowser();
   });
@@ -353,5 +425,205 @@ describe('Baken: a municipality hands over a case and the RIEC sees only what wa
         }
       });
     }
+  });
+
+  it('shows the covenant, runs hit/no-hit between Tilburg and the police, and refuses a file that is not a package', async (t) => {
+    // ----- Tilburg's privacy officer: the covenant, from /delen. -----
+    await asUser(browser, server.baseURL, 'privacy@tilburg.demo', async (page) => {
+      await visit(page, '/delen', 'sharing overview (Tilburg privacy officer, covenant)');
+      const link = page.getByRole('link', { name: COVENANT, exact: true });
+      assert.equal(await link.count(), 1, 'one link to the demo covenant');
+      const covenantRe = /^\/delen\/convenanten\/(\d+)$/;
+      await navigate(page, (url) => covenantRe.test(url.pathname), () => link.click(), 'covenant page');
+      t.diagnostic(`covenant page: ${new URL(page.url()).pathname}`);
+      await expectVisible(page.getByRole('heading', { level: 1, name: COVENANT, exact: true }));
+
+      const status = page.locator('dd[data-status]');
+      assert.equal(await status.getAttribute('data-status'), 'actief');
+      assert.equal((await status.innerText()).trim(), NL.covenantActive, 'the status label is "Actief"');
+
+      const parties = page.getByRole('table', { name: 'Partijen', exact: true });
+      await expectVisible(parties, 'the table of parties');
+      const rows = await parties
+        .locator('tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.innerText.trim())));
+      assert.equal(rows.length, 4, `four parties: ${JSON.stringify(rows)}`);
+      assert.deepEqual(
+        rows.map(([name, basis, signatory]) => [name, basis, signatory]),
+        COVENANT_PARTIES,
+        'each party with its legal basis and signatory',
+      );
+      // Every party signed while the demo was loaded, i.e. after this Baken was started.
+      for (const [name, , , signed] of rows) {
+        assert.notEqual(signed, NL.notSigned, `${name} signed`);
+        assert.match(signed, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, `${name}: a signing date`);
+        const at = Date.parse(`${signed.replace(' ', 'T')}Z`);
+        assert.ok(
+          at >= startedAt - 2_000 && at <= Date.now() + 2_000,
+          `${name} signed at ${signed} (UTC), while this Baken started`,
+        );
+      }
+      assert.equal(
+        await page.getByRole('button', { name: NL.sign, exact: true }).count(),
+        0,
+        'Tilburg has signed: no sign button',
+      );
+    });
+
+    // ----- Tilburg's regisseur: ask the police for a hit/no-hit run. -----
+    let runId;
+    await asUser(browser, server.baseURL, 'regisseur@tilburg.demo', async (page) => {
+      await visit(page, '/delen/matches', 'hit/no-hit page (Tilburg, before asking)');
+      await expectVisible(page.getByText(NL.noMatches, { exact: true }), 'no runs yet');
+
+      const form = page.getByRole('form', { name: NL.ask, exact: true });
+      await expectVisible(form, 'the ask form');
+      await form.getByLabel(NL.partner, { exact: true }).selectOption('politie-zwb');
+      const covenantSelect = form.getByLabel(NL.covenant, { exact: true });
+      const covenantValue = await covenantSelect
+        .locator('option')
+        .filter({ hasText: COVENANT })
+        .getAttribute('value');
+      await covenantSelect.selectOption(covenantValue);
+      await form.getByLabel(NL.kind, { exact: true }).selectOption('kvk');
+      await form
+        .getByLabel(NL.ownList, { exact: true })
+        .setInputFiles(upload('tilburg-kvk.txt', 'text/plain', TILBURG_FILE));
+
+      const rejected = page.locator('[data-rejected]');
+      const asked = await submitAndWait(
+        page,
+        '/delen/matches',
+        form.getByRole('button', { name: NL.askSubmit, exact: true }),
+        rejected,
+        'hit/no-hit page after asking, with a line left out',
+      );
+      assert.equal(asked.status(), 200, 'the run is asked; the answer names the line left out');
+      const lines = await rejected
+        .locator('li[data-line]')
+        .evaluateAll((lis) => lis.map((li) => li.dataset.line));
+      assert.deepEqual(lines, [String(BAD_LINE)], `only line ${BAD_LINE} is left out: ${await rejected.innerText()}`);
+
+      const runs = page.locator('article[data-match]');
+      assert.equal(await runs.count(), 1, 'one run');
+      runId = await runs.getAttribute('data-match');
+      t.diagnostic(`hit/no-hit run ${runId}: Tilburg asks the police about ${TILBURG_KVK.join(', ')}`);
+      assert.equal(await runs.getAttribute('data-status'), 'gevraagd');
+      const text = await runs.innerText();
+      assert.ok(text.includes(`Gevraagd aan Politie Zeeland-West-Brabant`), text);
+      assert.ok(text.includes(`Status: ${NL.matchAsked}`), text);
+      assert.ok(text.includes('Aantal gevraagd: 6'), `six numbers asked: ${text}`);
+      assert.equal(await runs.locator('[data-hits]').count(), 0, 'no hits before the answer');
+      assert.equal(await runs.getByRole('form').count(), 0, 'the asker cannot answer its own run');
+    });
+
+    // ----- The police: see the question, answer with their own list, learn no hits. -----
+    await asUser(browser, server.baseURL, 'partner@politie-zwb.demo', async (page) => {
+      await visit(page, '/delen/matches', 'hit/no-hit page (police, the question)');
+      const run = page.locator(`article[data-match="${runId}"]`);
+      await expectVisible(run, 'the question from Tilburg');
+      assert.equal(await run.getAttribute('data-status'), 'gevraagd');
+      const question = await run.innerText();
+      assert.ok(question.includes('Gevraagd door Gemeente Tilburg'), question);
+
+      const answer = run.getByRole('form', { name: `${NL.answer} ${runId}`, exact: true });
+      await expectVisible(answer, 'the answer form');
+      await answer
+        .getByLabel(NL.ownList, { exact: true })
+        .setInputFiles(upload('politie-kvk.txt', 'text/plain', POLICE_KVK.join('\n') + '\n'));
+      const response = await submitAndWait(
+        page,
+        `/delen/matches/${runId}/antwoord`,
+        answer.getByRole('button', { name: NL.answer, exact: true }),
+        page.locator(`article[data-match="${runId}"][data-status="afgerond"]`),
+        'hit/no-hit page (police, after answering)',
+      );
+      assert.equal(response.status(), 303, 'the answer is taken');
+
+      const text = await run.innerText();
+      assert.ok(text.includes(`Status: ${NL.matchFinished}`), `the run is finished: ${text}`);
+      assert.ok(text.includes('Aantal gevraagd: 6'), text);
+      assert.equal(await run.getByRole('form').count(), 0, 'nothing left to answer');
+      assert.equal(await page.locator('[data-hits]').count(), 0, 'the police get no hit count');
+      assert.equal(await page.locator('[data-hit-list]').count(), 0, 'the police get no hit list');
+      assert.equal(await page.getByText(NL.showHits).count(), 0, 'the police get no hits to show');
+      const all = await pageText(page);
+      for (const n of [...TILBURG_KVK, ...POLICE_KVK]) {
+        assert.ok(!all.includes(n), `the police page does not show ${n}`);
+      }
+    });
+
+    // ----- Tilburg's regisseur: three hits, and exactly the three common numbers. -----
+    await asUser(browser, server.baseURL, 'regisseur@tilburg.demo', async (page) => {
+      await visit(page, '/delen/matches', 'hit/no-hit page (Tilburg, finished)');
+      const run = page.locator(`article[data-match="${runId}"]`);
+      await expectVisible(run, 'the run');
+      assert.equal(await run.getAttribute('data-status'), 'afgerond');
+      const text = await run.innerText();
+      assert.ok(text.includes(`Status: ${NL.matchFinished}`), text);
+      assert.ok(text.includes('Aantal in de lijst van de gevraagde organisatie: 7'), text);
+      assert.equal(await run.locator('[data-hits="3"]').count(), 1, `three hits: ${text}`);
+
+      const summary = run.locator('details > summary').filter({ hasText: NL.showHits });
+      assert.equal(
+        await summary.count(),
+        1,
+        `the finished run offers "${NL.showHits}" (a <details> with [data-hit-list]): ${text}`,
+      );
+      await summary.click();
+      const hits = run.locator('[data-hit-list] li');
+      await expectVisible(hits, 'the hits, opened');
+      await checkA11y(page, 'hit/no-hit page (Tilburg, hits shown)');
+      const shown = (await hits.allInnerTexts()).map((s) => s.trim()).sort();
+      assert.deepEqual(shown, [...COMMON_KVK].sort(), 'exactly the three numbers both hold');
+    });
+
+    // ----- The exchange page: keys and fingerprint; a file that is not a package is refused. -----
+    let keys;
+    await asUser(browser, server.baseURL, 'privacy@tilburg.demo', async (page) => {
+      await visit(page, '/delen/uitwisseling', 'exchange page (Tilburg privacy officer)');
+      keys = {
+        text: (await page.locator('[data-public-keys]').innerText()).trim(),
+        fingerprint: (await page.locator('[data-fingerprint]').innerText()).trim(),
+      };
+      t.diagnostic(`Tilburg's keys: ${keys.text} (${keys.fingerprint})`);
+      assert.ok(keys.text.startsWith('ed25519:'), keys.text);
+      assert.match(keys.text, /^ed25519:[A-Za-z0-9+/]{43}= x25519:[A-Za-z0-9+/]{43}=$/);
+      assert.match(keys.fingerprint, /^[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}$/);
+      assert.equal(
+        await page.getByRole('form', { name: NL.receive, exact: true }).count(),
+        0,
+        'a privacy officer has no receive form',
+      );
+    });
+
+    await asUser(browser, server.baseURL, 'regisseur@tilburg.demo', async (page) => {
+      await visit(page, '/delen/uitwisseling', 'exchange page (Tilburg regisseur)');
+      assert.equal((await page.locator('[data-public-keys]').innerText()).trim(), keys.text, 'the same keys');
+      assert.equal((await page.locator('[data-fingerprint]').innerText()).trim(), keys.fingerprint);
+      const packagesBefore = await page.locator('li[data-package]').count();
+
+      const form = page.getByRole('form', { name: NL.receive, exact: true });
+      await expectVisible(form, 'the receive form');
+      await form
+        .getByLabel(NL.packageFile, { exact: true })
+        .setInputFiles(upload('geen-pakket.json', 'application/json', '{"formaat":"iets anders"}'));
+      const summary = page.locator('[data-error-summary]');
+      const response = await submitAndWait(
+        page,
+        '/delen/uitwisseling/ontvangen',
+        form.getByRole('button', { name: NL.receiveSubmit, exact: true }),
+        summary,
+        'exchange page with the file refused (422)',
+      );
+      assert.equal(response.status(), 422, 'a file that is not a package is refused');
+      assert.equal((await summary.innerText()).trim(), NL.packageUnreadable);
+      const fields = await summary
+        .locator('li[data-field]')
+        .evaluateAll((lis) => lis.map((li) => li.dataset.field));
+      assert.deepEqual(fields, ['pakket']);
+      assert.equal(await page.locator('[data-received]').count(), 0, 'nothing was read in');
+      assert.equal(await page.locator('li[data-package]').count(), packagesBefore, 'no package was added');
+    });
   });
 });

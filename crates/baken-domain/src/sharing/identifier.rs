@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::signal::ids::{BagId, Bsn, CocNumber};
+use crate::signal::ids::{BagId, Bsn, CocNumber, IdError};
 use crate::signal::marking::coded_enum;
 
 /// The largest list file a run takes; larger files are refused before they are read whole.
@@ -32,19 +32,24 @@ coded_enum!(
 );
 
 impl IdentifierKind {
-    /// The identifier in its normal form, or why it is not one.
-    pub fn normalise(self, raw: &str) -> Result<String, String> {
+    /// The identifier in its normal form, or the rule it breaks.
+    pub fn normalise(self, raw: &str) -> Result<String, IdError> {
         match self {
-            Self::Bsn => Bsn::parse(raw)
-                .map(|b| b.as_str().to_owned())
-                .map_err(|e| e.to_string()),
-            Self::Coc => CocNumber::parse(raw)
-                .map(|c| c.as_str().to_owned())
-                .map_err(|e| e.to_string()),
-            Self::Bag => BagId::parse(raw)
-                .map(|b| b.as_str().to_owned())
-                .map_err(|e| e.to_string()),
+            Self::Bsn => Bsn::parse(raw).map(|b| b.as_str().to_owned()),
+            Self::Coc => CocNumber::parse(raw).map(|c| c.as_str().to_owned()),
+            Self::Bag => BagId::parse(raw).map(|b| b.as_str().to_owned()),
         }
+    }
+}
+
+/// A stable code for the rule an identifier broke, for the message catalogue.
+pub fn rule_code(e: &IdError) -> &'static str {
+    match e {
+        IdError::BsnFormat => "bsn-formaat",
+        IdError::BsnElevenTest => "bsn-elfproef",
+        IdError::CocNumber => "kvk",
+        IdError::BagId => "bag",
+        _ => "anders",
     }
 }
 
@@ -53,6 +58,8 @@ impl IdentifierKind {
 pub struct Rejected {
     /// 1-based line number in the file.
     pub line: usize,
+    /// The rule broken, as [`rule_code`] names it.
+    pub code: &'static str,
     pub reason: String,
 }
 
@@ -125,12 +132,13 @@ pub fn read_list(kind: IdentifierKind, bytes: &[u8]) -> Result<IdentifierList, L
                     list.duplicates += 1;
                 }
             }
-            Err(reason) => {
+            Err(e) => {
                 list.rejected_total += 1;
                 if list.rejected.len() < MAX_REPORTED {
                     list.rejected.push(Rejected {
                         line: number,
-                        reason,
+                        code: rule_code(&e),
+                        reason: e.to_string(),
                     });
                 }
             }

@@ -43,7 +43,9 @@ pub const DECLINED: &str = "geweigerd";
 pub struct MatchRun {
     pub id: i64,
     pub asker_org: String,
+    pub asker_name: String,
     pub responder_org: String,
+    pub responder_name: String,
     pub covenant_id: i64,
     pub kind: String,
     pub status: String,
@@ -236,7 +238,7 @@ impl Store {
 
     async fn match_row(&self, actor: &Actor, id: i64) -> Result<sqlx::any::AnyRow, StoreError> {
         let row = sqlx::query(
-            "SELECT m.*, a.code AS asker_code, r.code AS responder_code FROM match_requests m \
+            "SELECT m.*, a.code AS asker_code, a.name AS asker_name, r.code AS responder_code, r.name AS responder_name FROM match_requests m \
              JOIN organisations a ON a.id = m.asker_org_id JOIN organisations r ON r.id = m.responder_org_id WHERE m.id = $1",
         )
         .bind(id)
@@ -270,7 +272,9 @@ impl Store {
         Ok(MatchRun {
             id: r.try_get("id")?,
             asker_org: r.try_get("asker_code")?,
+            asker_name: r.try_get("asker_name")?,
             responder_org: r.try_get("responder_code")?,
+            responder_name: r.try_get("responder_name")?,
             covenant_id: r.try_get("covenant_id")?,
             kind: r.try_get("kind")?,
             status: r.try_get("status")?,
@@ -291,7 +295,7 @@ impl Store {
             .await?;
         let rows = sqlx::query(
             "SELECT m.id, m.asker_org_id, m.responder_org_id, m.covenant_id, m.kind, m.status, m.asked_count, m.held_count, \
-             m.hit_count, m.created_by, m.created_at, m.answered_at, '' AS result_sealed, a.code AS asker_code, r.code AS responder_code \
+             m.hit_count, m.created_by, m.created_at, m.answered_at, '' AS result_sealed, a.code AS asker_code, a.name AS asker_name, r.code AS responder_code, r.name AS responder_name \
              FROM match_requests m JOIN organisations a ON a.id = m.asker_org_id JOIN organisations r ON r.id = m.responder_org_id \
              WHERE m.asker_org_id = $1 OR m.responder_org_id = $1 ORDER BY m.created_at DESC, m.id DESC",
         )

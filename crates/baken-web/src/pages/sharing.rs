@@ -17,7 +17,7 @@ use baken_store::sharing::case::{NewSharedCase, SharedCase, SharedCaseView};
 use baken_store::sharing::exchange::{
     CasePayload, ExchangePartner, PackageRecord, ReceiveError, Receiver,
 };
-use baken_store::sharing::matching::{ASKED, MatchRun, WebAsk};
+use baken_store::sharing::matching::{ASKED, FINISHED, MatchRun, WebAsk};
 use baken_store::{Actor, StoreError};
 use serde::Deserialize;
 
@@ -616,18 +616,21 @@ async fn matches_page(
     rejected: Vec<(usize, String)>,
 ) -> Result<String, AppError> {
     let lang = ctx.lang;
-    let runs = state
-        .store
-        .matches(actor)
-        .await?
-        .into_iter()
-        .map(|run| RunRow {
+    let mut runs = Vec::new();
+    for run in state.store.matches(actor).await? {
+        // The asker's hits are read (and audited) only for its own finished runs.
+        let run = if run.mine && run.status == FINISHED {
+            state.store.match_run(actor, run.id).await?
+        } else {
+            run
+        };
+        runs.push(RunRow {
             when: format_ms(run.created_at),
             status: lang.t(&format!("delen-match-{}", run.status)),
             answerable: !run.mine && run.status == ASKED,
             run,
-        })
-        .collect();
+        });
+    }
     Ok(MatchesPage {
         shell: Shell::build(state, ctx, "delen-matches-title").await,
         runs,
@@ -683,14 +686,18 @@ async fn matches_refused(
 type UploadedList = (IdentifierKind, Vec<String>, Vec<(usize, String)>);
 
 /// Reads an uploaded list; lines that do not normalise are reported and left out.
-fn uploaded_list(kind: &str, file: &[u8]) -> Result<UploadedList, (String, String)> {
+fn uploaded_list(
+    lang: crate::i18n::Lang,
+    kind: &str,
+    file: &[u8],
+) -> Result<UploadedList, (String, String)> {
     let kind = IdentifierKind::from_code(kind)
         .ok_or_else(|| ("soort".to_owned(), "bsn, kvk of bag".to_owned()))?;
     let list = read_list(kind, file).map_err(|e| ("bestand".to_owned(), e.to_string()))?;
     let rejected = list
         .rejected
         .iter()
-        .map(|r| (r.line, r.reason.clone()))
+        .map(|r| (r.line, lang.t(&format!("delen-id-{}", r.code))))
         .collect();
     Ok((kind, list.identifiers, rejected))
 }
@@ -703,7 +710,7 @@ pub(crate) async fn ask_match(
 ) -> Result<Response, AppError> {
     let (fields, file) = list_form(multipart).await?;
     let get = |k: &str| fields.get(k).map_or("", String::as_str);
-    let (kind, ids, rejected) = match uploaded_list(get("soort"), &file) {
+    let (kind, ids, rejected) = match uploaded_list(ctx.lang, get("soort"), &file) {
         Ok(l) => l,
         Err(e) => return matches_refused(&state, &actor, &ctx, vec![e], Vec::new()).await,
     };
@@ -742,7 +749,7 @@ pub(crate) async fn answer_match(
     let (fields, file) = list_form(multipart).await?;
     let run = state.store.match_run(&actor, id).await?;
     let _ = fields;
-    let (_, ids, rejected) = match uploaded_list(&run.kind, &file) {
+    let (_, ids, rejected) = match uploaded_list(ctx.lang, &run.kind, &file) {
         Ok(l) => l,
         Err(e) => return matches_refused(&state, &actor, &ctx, vec![e], Vec::new()).await,
     };
