@@ -379,8 +379,8 @@ enum BenchCommand {
         /// Identifiers both sides hold.
         #[arg(long, default_value_t = 100_000)]
         overlap: usize,
-        /// Scalar multiplications timed for the raw rate.
-        #[arg(long, default_value_t = 200_000)]
+        /// Scalar multiplications timed for the raw rate (before and after the run).
+        #[arg(long, default_value_t = 500_000)]
         sample: usize,
     },
 }
