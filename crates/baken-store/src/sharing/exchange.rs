@@ -430,6 +430,10 @@ impl Store {
             .into_iter()
             .find(|p| p.partner_org == pkg.afzender.organisatie)
             .and_then(|p| PublicKeys::from_text(&p.public_text));
+        if sender.is_none() {
+            // Refused before anything is made for the addressed organisation.
+            return Err(PackageError::UnknownSender(pkg.afzender.organisatie.clone()).into());
+        }
         let keys = self.org_keys(org, &who.label).await?;
         let plain = package::open(
             &pkg,

@@ -92,6 +92,19 @@ pub struct WebAsk<'a> {
 }
 
 impl Store {
+    /// One packed point column of a run (the lists are large: read only where needed).
+    async fn points_of(&self, id: i64, column: &str) -> Result<Vec<Point>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {column} AS p FROM match_requests WHERE id = $1"
+        ));
+        let bytes: Option<Vec<u8>> = sqlx::query(sql)
+            .bind(id)
+            .fetch_one(&self.db.pool)
+            .await?
+            .try_get("p")?;
+        psi::unpack(&bytes.unwrap_or_default()).map_err(|e| StoreError::Internal(e.to_string()))
+    }
+
     /// Asks `responder` for a run over `kind` identifiers under `covenant`. `points` are the
     /// blinded identifiers when the asker's machine holds the key; otherwise `web` carries the
     /// identifiers and this installation blinds them.
@@ -238,7 +251,9 @@ impl Store {
 
     async fn match_row(&self, actor: &Actor, id: i64) -> Result<sqlx::any::AnyRow, StoreError> {
         let row = sqlx::query(
-            "SELECT m.*, a.code AS asker_code, a.name AS asker_name, r.code AS responder_code, r.name AS responder_name FROM match_requests m \
+            "SELECT m.id, m.asker_org_id, m.responder_org_id, m.covenant_id, m.kind, m.status, m.asked_count, m.held_count, \
+             m.hit_count, m.asker_key_sealed, m.asker_ids_sealed, m.result_sealed, m.created_by, m.created_at, m.answered_by, m.answered_at, \
+             a.code AS asker_code, a.name AS asker_name, r.code AS responder_code, r.name AS responder_name FROM match_requests m \
              JOIN organisations a ON a.id = m.asker_org_id JOIN organisations r ON r.id = m.responder_org_id WHERE m.id = $1",
         )
         .bind(id)
@@ -341,14 +356,9 @@ impl Store {
         if status != ANSWERED {
             return Ok(None);
         }
-        let reply: Option<Vec<u8>> = row.try_get("reply_points")?;
-        let theirs: Option<Vec<u8>> = row.try_get("theirs_points")?;
-        let unpack = |b: Option<Vec<u8>>| {
-            psi::unpack(&b.unwrap_or_default()).map_err(|e| StoreError::Internal(e.to_string()))
-        };
         let answer = Answer {
-            reply: unpack(reply)?,
-            theirs: unpack(theirs)?,
+            reply: self.points_of(id, "reply_points").await?,
+            theirs: self.points_of(id, "theirs_points").await?,
         };
         self.audit_alone(
             Entry::new(Who::actor(actor), "sharing.match.fetch")
@@ -388,11 +398,7 @@ impl Store {
             });
         }
         let kind: String = row.try_get("kind")?;
-        let request = psi::unpack(
-            &row.try_get::<Option<Vec<u8>>, _>("request_points")?
-                .unwrap_or_default(),
-        )
-        .map_err(|e| StoreError::Internal(e.to_string()))?;
+        let request = self.points_of(id, "request_points").await?;
         let held = own.len() as i64;
         let kind_for_run = kind.clone();
         let answer = tokio::task::spawn_blocking(move || {
