@@ -56,6 +56,17 @@ async fn active_covenant(store: &Store) -> i64 {
     id
 }
 
+/// A case under `covenant` with one partner, opened by `actor`'s organisation.
+fn case_with(covenant: i64, title: &str, partner: &str) -> NewSharedCase {
+    NewSharedCase {
+        covenant,
+        title: title.into(),
+        phenomenon: String::new(),
+        signal: None,
+        participants: vec![partner.into()],
+    }
+}
+
 fn share(title: &str, distribution: &str) -> ShareDraft {
     ShareDraft {
         titel: title.into(),
@@ -237,13 +248,7 @@ async fn a_share_outside_the_covenant_or_after_it_ended_is_refused_with_the_reas
     let case = store
         .open_shared_case(
             &coordinator,
-            &NewSharedCase {
-                covenant,
-                title: "Casus Reeshof".into(),
-                phenomenon: String::new(),
-                signal: None,
-                participants: vec!["riec-zwb".into()],
-            },
+            &case_with(covenant, "Casus Reeshof", "riec-zwb"),
         )
         .await
         .unwrap();
@@ -674,16 +679,7 @@ async fn an_expired_covenant_carries_no_new_case_and_no_run() {
     ));
     let coordinator = sign_in(&store, "regisseur@tilburg.demo").await;
     let opened = store
-        .open_shared_case(
-            &coordinator,
-            &NewSharedCase {
-                covenant: id,
-                title: "Te laat".into(),
-                phenomenon: String::new(),
-                signal: None,
-                participants: vec!["riec-zwb".into()],
-            },
-        )
+        .open_shared_case(&coordinator, &case_with(id, "Te laat", "riec-zwb"))
         .await;
     match opened {
         Err(StoreError::Invalid { field, reason }) => {
@@ -773,13 +769,7 @@ async fn a_closed_case_is_destroyed_after_the_covenants_retention() {
     let case = store
         .open_shared_case(
             &coordinator,
-            &NewSharedCase {
-                covenant,
-                title: "Casus om te sluiten".into(),
-                phenomenon: String::new(),
-                signal: None,
-                participants: vec!["riec-zwb".into()],
-            },
+            &case_with(covenant, "Casus om te sluiten", "riec-zwb"),
         )
         .await
         .unwrap();
