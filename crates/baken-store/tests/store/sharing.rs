@@ -67,6 +67,17 @@ fn case_with(covenant: i64, title: &str, partner: &str) -> NewSharedCase {
     }
 }
 
+/// An active covenant and a case Tilburg's coordinator opened under it with the RIEC.
+async fn tilburg_case(store: &Store, title: &str) -> (i64, baken_store::Actor, i64) {
+    let covenant = active_covenant(store).await;
+    let coordinator = sign_in(store, "regisseur@tilburg.demo").await;
+    let case = store
+        .open_shared_case(&coordinator, &case_with(covenant, title, "riec-zwb"))
+        .await
+        .unwrap();
+    (covenant, coordinator, case)
+}
+
 fn share(title: &str, distribution: &str) -> ShareDraft {
     ShareDraft {
         titel: title.into(),
@@ -243,15 +254,7 @@ async fn a_partner_sees_exactly_what_was_shared_with_it() {
 #[tokio::test]
 async fn a_share_outside_the_covenant_or_after_it_ended_is_refused_with_the_reason() {
     let store = demo_store().await;
-    let covenant = active_covenant(&store).await;
-    let coordinator = sign_in(&store, "regisseur@tilburg.demo").await;
-    let case = store
-        .open_shared_case(
-            &coordinator,
-            &case_with(covenant, "Casus Reeshof", "riec-zwb"),
-        )
-        .await
-        .unwrap();
+    let (covenant, coordinator, case) = tilburg_case(&store, "Casus Reeshof").await;
     let mut outside = share("Justitiële gegevens", "deelnemers");
     outside.categorie = "strafrechtelijk".into();
     match store
@@ -764,15 +767,7 @@ async fn a_case_is_handed_over_only_from_a_signal_the_step_plan_gave_to_the_riec
 #[tokio::test]
 async fn a_closed_case_is_destroyed_after_the_covenants_retention() {
     let store = demo_store().await;
-    let covenant = active_covenant(&store).await;
-    let coordinator = sign_in(&store, "regisseur@tilburg.demo").await;
-    let case = store
-        .open_shared_case(
-            &coordinator,
-            &case_with(covenant, "Casus om te sluiten", "riec-zwb"),
-        )
-        .await
-        .unwrap();
+    let (_, coordinator, case) = tilburg_case(&store, "Casus om te sluiten").await;
     store
         .share_item(
             &coordinator,

@@ -36,6 +36,41 @@ impl Cli {
         }
     }
 
+    /// A test database with the demo organisations and users.
+    async fn with_demo() -> Self {
+        let cli = Self::new().await;
+        cli.db
+            .store
+            .seed_demo(
+                &baken_store::Operator::command_line("test"),
+                baken_store::demo::DEFAULT_DEMO_PASSWORD,
+            )
+            .await
+            .unwrap();
+        cli
+    }
+
+    /// `baken serve` on `addr` over this test's database and keys, quiet.
+    fn serve(&self, addr: &str) -> std::process::Child {
+        Command::new(env!("CARGO_BIN_EXE_baken"))
+            .args([
+                "serve",
+                "--addr",
+                addr,
+                "--database",
+                &self.url,
+                "--audit-key-file",
+            ])
+            .arg(&self.key_file)
+            .arg("--data-key-file")
+            .arg(&self.data_key_file)
+            .env("BAKEN_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+
     fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_baken"));
         cmd.args(args)
@@ -820,15 +855,8 @@ async fn demo_actor(store: &baken_store::Store, email: &str) -> baken_store::Act
 
 #[tokio::test]
 async fn a_serving_process_runs_queued_imports_and_takes_over_abandoned_ones() {
-    let cli = Cli::new().await;
+    let cli = Cli::with_demo().await;
     let store = &cli.db.store;
-    store
-        .seed_demo(
-            &baken_store::Operator::command_line("test"),
-            baken_store::demo::DEFAULT_DEMO_PASSWORD,
-        )
-        .await
-        .unwrap();
     let analyst = demo_actor(store, "analist@tilburg.demo").await;
     let csv = b"gemeente;datum;soort\nGM0855;2024-01-03;hennep\nGM0855;2024-02-03;lab\nGM0758;2023-02-03;hennep\n".to_vec();
     let queued = store
@@ -869,23 +897,7 @@ async fn a_serving_process_runs_queued_imports_and_takes_over_abandoned_ones() {
         .await
         .unwrap();
 
-    let mut server = Command::new(env!("CARGO_BIN_EXE_baken"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--database",
-            &cli.url,
-            "--audit-key-file",
-        ])
-        .arg(&cli.key_file)
-        .arg("--data-key-file")
-        .arg(&cli.data_key_file)
-        .env("BAKEN_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut server = cli.serve("127.0.0.1:0");
     let mut finished = false;
     for _ in 0..120 {
         let done = store
@@ -1059,15 +1071,8 @@ async fn a_table_over_the_limit_is_refused_without_reading_it() {
 #[tokio::test]
 async fn retention_run_lists_on_a_dry_run_and_destroys_what_is_due() {
     use baken_domain::signal::{Channel, InfoGrade, NewSignal, SourceGrade, StepDraft, Tlp};
-    let cli = Cli::new().await;
+    let cli = Cli::with_demo().await;
     let store = &cli.db.store;
-    store
-        .seed_demo(
-            &baken_store::Operator::command_line("test"),
-            baken_store::demo::DEFAULT_DEMO_PASSWORD,
-        )
-        .await
-        .unwrap();
     let regisseur = demo_actor(store, "regisseur@tilburg.demo").await;
     let person = baken_domain::signal::PersonDraft {
         bsn: "111222333".into(),
@@ -1203,15 +1208,8 @@ fn match_runs_two_local_lists_and_names_the_lines_it_left_out() {
 #[tokio::test]
 async fn match_against_a_partner_installation_finishes_on_the_askers_machine() {
     use baken_domain::sharing::{CovenantDraft, PartyDraft};
-    let cli = Cli::new().await;
+    let cli = Cli::with_demo().await;
     let store = &cli.db.store;
-    store
-        .seed_demo(
-            &baken_store::Operator::command_line("test"),
-            baken_store::demo::DEFAULT_DEMO_PASSWORD,
-        )
-        .await
-        .unwrap();
     let party = |org: &str| PartyDraft {
         organisatie: org.into(),
         grondslag: "Art. 6 lid 1 sub e AVG".into(),
@@ -1255,23 +1253,7 @@ async fn match_against_a_partner_installation_finishes_on_the_askers_machine() {
         .local_addr()
         .unwrap()
         .port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_baken"))
-        .args([
-            "serve",
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--database",
-            &cli.url,
-            "--audit-key-file",
-        ])
-        .arg(&cli.key_file)
-        .arg("--data-key-file")
-        .arg(&cli.data_key_file)
-        .env("BAKEN_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut server = cli.serve(&format!("127.0.0.1:{port}"));
     let base = format!("http://127.0.0.1:{port}");
     let mut up = false;
     for _ in 0..120 {
